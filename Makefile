@@ -1,0 +1,23 @@
+# lot_recall developer commands. Odoo is taken from ODOO_SRC (default /opt/odoo).
+.PHONY: demo test lint setup pot wheel clean
+
+demo:  ## set up everything, create lot_recall_demo once, serve it on http://127.0.0.1:8069
+	bash scripts/demo.sh
+
+test:  ## lint, then every Odoo test of the addon and the outside-in pytest suite
+	bash scripts/test.sh
+
+lint:  ## ruff and pylint-odoo
+	bash scripts/lint.sh
+
+setup:  ## system packages, Odoo source, venv, PostgreSQL, odoo.conf
+	bash scripts/setup.sh
+
+pot:  ## regenerate lot_recall/i18n/lot_recall.pot from an installed database
+	bash scripts/pot.sh
+
+wheel:  ## build the odoo-addon-lot_recall wheel into dist/
+	bash scripts/wheel.sh
+
+clean:  ## stop the private PostgreSQL cluster and delete .cache (venv, databases, logs)
+	bash scripts/clean.sh

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Run every test of lot_recall on a real Odoo 18 and a real PostgreSQL:
+#   lint, then a fresh database with lot_recall installed by Odoo's own test runner (--test-enable),
+#   then the outside-in pytest suite (tests/) against that database served over HTTP.
+# Ends with one line "N passed, N failed" and exits non-zero on any failure, error, skipped test
+# or error logged while installing.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+bash "$REPO_ROOT/scripts/lint.sh"
+source "$REPO_ROOT/scripts/setup.sh"
+
+TEST_DB="${LOT_RECALL_TEST_DB:-lot_recall_test}"
+TEST_PORT="${ODOO_TEST_PORT:-8169}"
+LOG_DIR="$CACHE_DIR/test-logs"
+mkdir -p "$LOG_DIR"
+ODOO_LOG="$LOG_DIR/odoo-tests.log"
+SERVER_LOG="$LOG_DIR/odoo-server.log"
+JUNIT="$LOG_DIR/pytest.xml"
+ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CACHE_DIR/odoo.conf")
+
+export PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER"
+[ -n "$DB_PASSWORD" ] && export PGPASSWORD="$DB_PASSWORD"
+dropdb --if-exists "$TEST_DB"
+rm -rf "$CACHE_DIR/filestore/filestore/$TEST_DB"
+
+log "installing lot_recall into a fresh database '$TEST_DB' and running its tests"
+set +e
+"${ODOO[@]}" -d "$TEST_DB" -i lot_recall --test-enable --test-tags /lot_recall \
+    --stop-after-init --http-port "$TEST_PORT" 2>&1 | tee "$ODOO_LOG"
+odoo_rc=${PIPESTATUS[0]}
+set -e
+
+read -r odoo_failed odoo_errors odoo_run < <(
+    sed -nE 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests when loading database.*/\1 \2 \3/p' \
+        "$ODOO_LOG" | tail -n1
+) || true
+if [ -z "${odoo_run:-}" ]; then
+    log "Odoo's runner printed no test summary: the install failed"
+    odoo_failed=0 odoo_errors=1 odoo_run=0
+fi
+odoo_skipped=$(grep -cE 'odoo\.addons\.lot_recall\.[^ ]*: skipped ' "$ODOO_LOG" || true)
+# Errors logged outside a test (a broken view, a failing data file) do not count as tests: catch them.
+logged_errors=$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$ODOO_LOG" || true)
+odoo_passed=$((odoo_run - odoo_failed - odoo_errors - odoo_skipped))
+
+log "serving '$TEST_DB' on 127.0.0.1:$TEST_PORT for the outside-in tests"
+"${ODOO[@]}" -d "$TEST_DB" --db-filter "^${TEST_DB}\$" --http-port "$TEST_PORT" \
+    --max-cron-threads 0 >"$SERVER_LOG" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$TEST_PORT/web/health" >/dev/null 2>&1 && break
+    kill -0 $server_pid 2>/dev/null || { tail -n 40 "$SERVER_LOG" >&2; die "Odoo server died"; }
+    sleep 0.5
+done
+set +e
+ODOO_URL="http://127.0.0.1:$TEST_PORT" ODOO_DB="$TEST_DB" \
+    "$VENV/bin/pytest" "$REPO_ROOT/tests" -p no:cacheprovider -q --junitxml "$JUNIT"
+pytest_rc=$?
+set -e
+read -r py_run py_failed py_errors py_skipped < <("$VENV/bin/python" - "$JUNIT" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 0, 1, 0)
+    raise SystemExit
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+print(*(sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")))
+PY
+)
+py_passed=$((py_run - py_failed - py_errors - py_skipped))
+
+failed=$((odoo_failed + odoo_errors + py_failed + py_errors))
+status=0
+[ "$odoo_rc" -eq 0 ] || { log "odoo-bin exited with $odoo_rc"; status=1; }
+[ "$logged_errors" -eq 0 ] || { log "$logged_errors ERROR/CRITICAL lines in $ODOO_LOG"; status=1; }
+[ "$odoo_skipped" -eq 0 ] || { log "$odoo_skipped lot_recall tests were SKIPPED (see $ODOO_LOG)"; status=1; }
+[ "$py_skipped" -eq 0 ] || { log "$py_skipped pytest tests were SKIPPED"; status=1; }
+[ "$pytest_rc" -eq 0 ] || [ "$pytest_rc" -eq 1 ] || { log "pytest exited with $pytest_rc"; status=1; }
+[ "$failed" -eq 0 ] || status=1
+[ "$odoo_run" -gt 0 ] || { log "Odoo ran no lot_recall test"; status=1; }
+log "Odoo runner: $odoo_passed passed, $((odoo_failed + odoo_errors)) failed, $odoo_skipped skipped; pytest: $py_passed passed, $((py_failed + py_errors)) failed, $py_skipped skipped"
+echo "$((odoo_passed + py_passed)) passed, $failed failed"
+exit $status
