@@ -16,6 +16,8 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "views/lot_recall_views.xml",
+        "views/stock_lot_views.xml",
+        "wizard/lot_recall_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [

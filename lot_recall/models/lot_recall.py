@@ -1,7 +1,12 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 CLASSIFICATION_HELP = """FDA recall classes:
 Class I: a situation in which there is a reasonable probability that the use of, or exposure to, a
@@ -79,6 +84,79 @@ class LotRecall(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
     )
+    include_derived = fields.Boolean(
+        string="Include Derived Lots",
+        default=True,
+        help="Also recall every lot manufactured from the recalled lots, at any depth.",
+    )
+    affected_lot_ids = fields.Many2many(
+        "stock.lot",
+        "lot_recall_affected_lot_rel",
+        "recall_id",
+        "lot_id",
+        string="Affected Lots",
+        readonly=True,
+        copy=False,
+        help="The recalled lots and every lot made from them, as found by the last trace.",
+    )
+    line_ids = fields.One2many(
+        "lot.recall.line", "recall_id", string="Affected Deliveries", readonly=True, copy=False
+    )
+    partner_ids = fields.Many2many(
+        "res.partner", string="Customers", compute="_compute_trace_figures"
+    )
+    partner_count = fields.Integer(string="Customers Reached", compute="_compute_trace_figures")
+    delivery_count = fields.Integer(string="Deliveries", compute="_compute_trace_figures")
+    affected_lot_count = fields.Integer(compute="_compute_trace_figures")
+    quantity_delivered = fields.Float(
+        digits="Product Unit of Measure", compute="_compute_trace_figures"
+    )
+    quantity_returned = fields.Float(
+        digits="Product Unit of Measure", compute="_compute_trace_figures"
+    )
+    stock_quant_count = fields.Integer(string="Stock Held", compute="_compute_stock_quant_count")
+    trace_date = fields.Datetime(string="Last Traced", readonly=True, copy=False)
+    trace_duration_ms = fields.Integer(
+        string="Trace Duration (ms)",
+        readonly=True,
+        copy=False,
+        help="Time the last trace took in the database, in milliseconds.",
+    )
+
+    @api.depends("line_ids", "affected_lot_ids")
+    def _compute_trace_figures(self):
+        for recall in self:
+            lines = recall.line_ids
+            recall.partner_ids = lines.partner_id
+            recall.partner_count = len(lines.partner_id)
+            recall.delivery_count = len(lines.picking_id)
+            recall.affected_lot_count = len(recall.affected_lot_ids)
+            recall.quantity_delivered = sum(lines.mapped("quantity"))
+            recall.quantity_returned = sum(lines.mapped("returned_quantity"))
+
+    @api.depends("affected_lot_ids")
+    def _compute_stock_quant_count(self):
+        for recall in self:
+            recall.stock_quant_count = self.env["stock.quant"].search_count(
+                recall._stock_held_domain()
+            )
+
+    @api.constrains("lot_ids", "company_id")
+    def _check_lots(self):
+        for recall in self:
+            if not recall.lot_ids:
+                raise UserError(self.env._("A recall needs at least one lot."))
+            foreign = recall.lot_ids.filtered(
+                lambda lot, company=recall.company_id: lot.company_id and lot.company_id != company
+            )
+            if foreign:
+                raise UserError(
+                    self.env._(
+                        "Lots %(lots)s belong to another company than the recall (%(company)s).",
+                        lots=", ".join(foreign.mapped("display_name")),
+                        company=recall.company_id.name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -90,9 +168,174 @@ class LotRecall(models.Model):
                 ) or self.env._("New")
         return super().create(vals_list)
 
+    def _stock_held_domain(self):
+        self.ensure_one()
+        return [
+            ("lot_id", "in", self.affected_lot_ids.ids),
+            ("location_id.usage", "in", ("internal", "transit")),
+            ("company_id", "=", self.company_id.id),
+            ("quantity", ">", 0),
+        ]
+
     def _check_recall_manager(self):
         if not self.env.user.has_group("lot_recall.group_recall_manager"):
             raise AccessError(self.env._("Only a Recall Manager can do this."))
+
+    def action_trace(self):
+        """Trace the recalled lots again and replace the affected lots and deliveries.
+
+        Safe to run again at any time (new deliveries, returns, manufacturing): what changed
+        since the previous trace is posted in the chatter. Concurrent traces of one recall
+        are serialised by a row lock, so lines are never duplicated.
+        """
+        for recall in self:
+            if recall.state in ("closed", "cancel"):
+                raise UserError(
+                    self.env._(
+                        "Recall %(recall)s is %(state)s: it cannot be traced again.",
+                        recall=recall.name,
+                        state=dict(recall._fields["state"]._description_selection(self.env))[
+                            recall.state
+                        ],
+                    )
+                )
+            self.env.cr.execute(
+                SQL("SELECT id FROM lot_recall WHERE id = %s FOR UPDATE", recall.id)
+            )
+            recall.invalidate_recordset(["line_ids", "affected_lot_ids"])
+            recall._apply_trace()
+        return True
+
+    def _apply_trace(self):
+        self.ensure_one()
+        start = time.perf_counter()
+        result = self.env["lot.trace"].trace(
+            self.lot_ids.ids, self.company_id.id, include_derived=self.include_derived
+        )
+        duration_ms = round((time.perf_counter() - start) * 1000)
+        before = {line.move_line_id.id: line.partner_id for line in self.line_ids}
+        had_trace = bool(self.trace_date)
+        self.line_ids.unlink()
+        self.write(
+            {
+                "affected_lot_ids": [fields.Command.set([row["lot_id"] for row in result["lots"]])],
+                "line_ids": [
+                    fields.Command.create(
+                        {
+                            "move_line_id": row["move_line_id"],
+                            "picking_id": row["picking_id"],
+                            "partner_id": row["partner_id"],
+                            "product_id": row["product_id"],
+                            "lot_id": row["lot_id"],
+                            "location_id": row["location_id"],
+                            "date": row["date"],
+                            "quantity": row["quantity"],
+                            "returned_quantity": row["returned_quantity"],
+                        }
+                    )
+                    for row in result["deliveries"]
+                ],
+                "trace_date": fields.Datetime.now(),
+                "trace_duration_ms": duration_ms,
+                "state": "traced" if self.state == "draft" else self.state,
+            }
+        )
+        self._post_trace_summary(before, had_trace, duration_ms)
+
+    def _post_trace_summary(self, before, had_trace, duration_ms):
+        after = {line.move_line_id.id: line for line in self.line_ids}
+        body = Markup("<p>%s</p>") % self.env._(
+            "Traced in %(ms)s ms: %(lots)s affected lots, %(customers)s customers, "
+            "%(deliveries)s deliveries.",
+            ms=duration_ms,
+            lots=self.affected_lot_count,
+            customers=self.partner_count,
+            deliveries=self.delivery_count,
+        )
+        if had_trace:
+            added = self.line_ids.filtered(lambda line: line.move_line_id.id not in before)
+            removed = set(before) - set(after)
+            if added or removed:
+                changes = Markup().join(
+                    Markup("<li>%s</li>")
+                    % self.env._(
+                        "New: %(delivery)s to %(customer)s, lot %(lot)s",
+                        delivery=line.picking_id.name or line.move_line_id.reference,
+                        customer=line.partner_id.display_name or "-",
+                        lot=line.lot_id.name,
+                    )
+                    for line in added
+                )
+                if removed:
+                    changes += Markup("<li>%s</li>") % self.env._(
+                        "%(count)s delivery lines found by the previous trace are no longer "
+                        "affected.",
+                        count=len(removed),
+                    )
+                body += Markup("<ul>%s</ul>") % changes
+            else:
+                body += Markup("<p>%s</p>") % self.env._("No change since the previous trace.")
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def action_quarantine(self):
+        """Block the affected stock we still hold: no new reservation, no delivery."""
+        for recall in self:
+            if recall.is_mock:
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is a mock recall: it never blocks stock.", recall=recall.name
+                    )
+                )
+            if recall.state not in ("traced", "notified"):
+                raise UserError(self.env._("Trace the recall before quarantining its stock."))
+            quants = self.env["stock.quant"].search(recall._stock_held_domain())
+            lots = quants.lot_id.filtered(lambda lot: not lot.quarantined)
+            lots._quarantine(recall)
+            recall.message_post(
+                body=self.env._(
+                    "Quarantined %(count)s lots held in stock: %(lots)s",
+                    count=len(lots),
+                    lots=", ".join(lots.mapped("name")) or "-",
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _action_open_records(self, model, domain, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": domain,
+            "context": {"create": False},
+        }
+
+    def action_view_customers(self):
+        self.ensure_one()
+        return self._action_open_records(
+            "res.partner", [("id", "in", self.partner_ids.ids)], self.env._("Customers")
+        )
+
+    def action_view_deliveries(self):
+        self.ensure_one()
+        return self._action_open_records(
+            "stock.picking", [("id", "in", self.line_ids.picking_id.ids)], self.env._("Deliveries")
+        )
+
+    def action_view_affected_lots(self):
+        self.ensure_one()
+        return self._action_open_records(
+            "stock.lot", [("id", "in", self.affected_lot_ids.ids)], self.env._("Affected Lots")
+        )
+
+    def action_view_stock(self):
+        self.ensure_one()
+        action = self._action_open_records(
+            "stock.quant", self._stock_held_domain(), self.env._("Stock Held")
+        )
+        action["view_mode"] = "list"
+        return action
 
     def action_close(self):
         self._check_recall_manager()

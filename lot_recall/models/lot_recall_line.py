@@ -1,0 +1,40 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class LotRecallLine(models.Model):
+    """One customer delivery line reached by a recall's trace."""
+
+    _name = "lot.recall.line"
+    _description = "Recall Affected Delivery"
+    _order = "recall_id, partner_id, date, id"
+
+    recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    picking_id = fields.Many2one("stock.picking", string="Delivery", index=True)
+    move_line_id = fields.Many2one("stock.move.line", string="Move Line", required=True)
+    product_id = fields.Many2one("product.product", required=True)
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    lot_id = fields.Many2one("stock.lot", string="Lot", required=True, index=True)
+    location_id = fields.Many2one("stock.location", string="Shipped From")
+    date = fields.Datetime(string="Ship Date")
+    quantity = fields.Float(string="Delivered", digits="Product Unit of Measure")
+    returned_quantity = fields.Float(string="Returned", digits="Product Unit of Measure")
+    net_quantity = fields.Float(
+        string="At Customer", digits="Product Unit of Measure", compute="_compute_net_quantity"
+    )
+
+    _sql_constraints = [
+        (
+            "move_line_uniq",
+            "unique(recall_id, move_line_id)",
+            "A delivery line appears once per recall.",
+        ),
+    ]
+
+    @api.depends("quantity", "returned_quantity")
+    def _compute_net_quantity(self):
+        for line in self:
+            line.net_quantity = line.quantity - line.returned_quantity

@@ -1,0 +1,161 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from odoo import api, models
+from odoo.tools import SQL, index_exists
+
+
+class LotTrace(models.AbstractModel):
+    """The trace engine: lot ids in, plain rows out.
+
+    The only place of the addon with recursive SQL. It reads, never writes, and calls no other
+    model back; callers (the recall) decide what to do with the rows.
+    """
+
+    _name = "lot.trace"
+    _description = "Lot Trace Engine"
+
+    def init(self):
+        # Every step of the walk looks up the done move lines of a set of lots; stock has no
+        # index on stock_move_line.lot_id. A partial index keeps it small (done lines with a lot).
+        if not index_exists(self.env.cr, "lot_recall_stock_move_line_done_lot_idx"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX lot_recall_stock_move_line_done_lot_idx"
+                    " ON stock_move_line (lot_id, company_id)"
+                    " WHERE lot_id IS NOT NULL AND state = 'done'"
+                )
+            )
+
+    @api.model
+    def trace(self, lot_ids, company_id, include_derived=True):
+        """Trace lots downstream and upstream within one company, in one SQL statement.
+
+        :param lot_ids: ids of the lots to trace (``stock.lot``)
+        :param company_id: id of the company whose moves are traced; moves, quants and partners
+            of other companies are never read
+        :param include_derived: also follow manufacturing (and unbuild) consumption links
+            (``stock_move_line_consume_rel``) to the lots made from the input lots, transitively
+        :return: a dict of lists of plain dicts (ids, floats, datetimes):
+
+            - ``lots``: ``lot_id``, ``depth`` (0 for an input lot), ``parent_lot_id`` and
+              ``via_move_line_id`` (the done move line that produced the lot from its parent,
+              e.g. a manufacturing order's finished line), ``via_reference`` (that line's
+              reference, e.g. the manufacturing order's name)
+            - ``deliveries``: one row per done move line of an affected lot into a customer
+              location (so a multi-step delivery counts once, at its last leg; dropship counts;
+              internal moves never count): ``move_line_id``, ``picking_id``, ``partner_id``
+              (commercial partner), ``product_id``, ``lot_id``, ``quantity`` (product UoM),
+              ``returned_quantity`` (customer returns of that lot by that customer, allocated
+              to their deliveries oldest first), ``date``, ``location_id`` (ship-from)
+            - ``stock``: quants of affected lots still held in internal and transit locations:
+              ``lot_id``, ``product_id``, ``location_id``, ``quantity``
+            - ``upstream``: done receipts of the input lots from supplier locations:
+              ``lot_id``, ``move_line_id``, ``picking_id``, ``partner_id``, ``date``
+        """
+        self.env.flush_all()
+        [[result]] = self.env.execute_query(
+            self._trace_query(list(lot_ids), company_id, include_derived)
+        )
+        for key in ("deliveries", "upstream"):
+            for row in result[key]:
+                row["date"] = row["date"] and datetime.fromisoformat(row["date"])
+        return result
+
+    @api.model
+    def _trace_query(self, lot_ids, company_id, include_derived):
+        return SQL(
+            """
+WITH RECURSIVE walk (lot_id, depth, parent_lot_id, via_move_line_id, path) AS (
+    SELECT lot.id, 0, NULL::integer, NULL::integer, ARRAY[lot.id]
+      FROM stock_lot lot
+     WHERE lot.id = ANY(%(lot_ids)s)
+ UNION ALL
+    SELECT output.lot_id, walk.depth + 1, walk.lot_id, output.id, walk.path || output.lot_id
+      FROM walk
+      JOIN stock_move_line input
+        ON input.lot_id = walk.lot_id AND input.state = 'done' AND input.company_id = %(company)s
+      JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = input.id
+      JOIN stock_move_line output
+        ON output.id = rel.consume_line_id AND output.state = 'done'
+       AND output.company_id = %(company)s
+     WHERE %(include_derived)s
+       AND output.lot_id IS NOT NULL
+       AND NOT output.lot_id = ANY(walk.path)
+),
+affected AS (
+    SELECT DISTINCT ON (walk.lot_id)
+           walk.lot_id, walk.depth, walk.parent_lot_id, walk.via_move_line_id,
+           via.reference AS via_reference
+      FROM walk
+      LEFT JOIN stock_move_line via ON via.id = walk.via_move_line_id
+     ORDER BY walk.lot_id, walk.depth, walk.via_move_line_id
+),
+customer_lines AS (
+    SELECT ml.id, ml.lot_id, ml.product_id, ml.picking_id, ml.date, ml.location_id,
+           ml.quantity_product_uom AS quantity,
+           src.usage AS src_usage, dest.usage AS dest_usage,
+           COALESCE(partner.commercial_partner_id, partner.id) AS partner_id
+      FROM affected
+      JOIN stock_move_line ml
+        ON ml.lot_id = affected.lot_id AND ml.state = 'done' AND ml.company_id = %(company)s
+      JOIN stock_location src ON src.id = ml.location_id
+      JOIN stock_location dest ON dest.id = ml.location_dest_id
+      JOIN stock_move move ON move.id = ml.move_id
+      LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
+      LEFT JOIN res_partner partner ON partner.id = COALESCE(picking.partner_id, move.partner_id)
+     WHERE (dest.usage = 'customer' AND src.usage <> 'customer')
+        OR (src.usage = 'customer' AND dest.usage IN ('internal', 'transit'))
+),
+deliveries AS (
+    SELECT * FROM customer_lines WHERE dest_usage = 'customer'
+),
+returns AS (
+    SELECT partner_id, lot_id, SUM(quantity) AS quantity
+      FROM customer_lines
+     WHERE src_usage = 'customer'
+     GROUP BY partner_id, lot_id
+),
+allocated AS (
+    SELECT d.id AS move_line_id, d.picking_id, d.partner_id, d.product_id, d.lot_id,
+           d.quantity, d.date, d.location_id,
+           LEAST(d.quantity, GREATEST(0, COALESCE(r.quantity, 0)
+                 - (SUM(d.quantity) OVER w - d.quantity))) AS returned_quantity
+      FROM deliveries d
+      LEFT JOIN returns r ON r.partner_id IS NOT DISTINCT FROM d.partner_id AND r.lot_id = d.lot_id
+    WINDOW w AS (PARTITION BY d.partner_id, d.lot_id ORDER BY d.date, d.id)
+),
+stock AS (
+    SELECT quant.lot_id, quant.product_id, quant.location_id, SUM(quant.quantity) AS quantity
+      FROM affected
+      JOIN stock_quant quant ON quant.lot_id = affected.lot_id AND quant.company_id = %(company)s
+      JOIN stock_location loc ON loc.id = quant.location_id
+     WHERE loc.usage IN ('internal', 'transit')
+     GROUP BY quant.lot_id, quant.product_id, quant.location_id
+    HAVING SUM(quant.quantity) > 0
+),
+upstream AS (
+    SELECT ml.lot_id, ml.id AS move_line_id, ml.picking_id, ml.date,
+           COALESCE(partner.commercial_partner_id, partner.id) AS partner_id
+      FROM stock_move_line ml
+      JOIN stock_location src ON src.id = ml.location_id
+      JOIN stock_move move ON move.id = ml.move_id
+      LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
+      LEFT JOIN res_partner partner ON partner.id = COALESCE(picking.partner_id, move.partner_id)
+     WHERE ml.lot_id = ANY(%(lot_ids)s) AND ml.state = 'done'
+       AND ml.company_id = %(company)s AND src.usage = 'supplier'
+)
+SELECT json_build_object(
+    'lots', (SELECT COALESCE(json_agg(affected ORDER BY depth, lot_id), '[]') FROM affected),
+    'deliveries', (SELECT COALESCE(json_agg(allocated ORDER BY date, move_line_id), '[]')
+                     FROM allocated),
+    'stock', (SELECT COALESCE(json_agg(stock ORDER BY lot_id, location_id), '[]') FROM stock),
+    'upstream', (SELECT COALESCE(json_agg(upstream ORDER BY date, move_line_id), '[]')
+                   FROM upstream)
+)
+""",
+            lot_ids=lot_ids,
+            company=company_id,
+            include_derived=bool(include_derived),
+        )

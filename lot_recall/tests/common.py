@@ -1,0 +1,172 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import Form, new_test_user
+from odoo.tests.common import TransactionCase
+
+
+class LotRecallCase(TransactionCase):
+    """Scenario builders: receipts, deliveries and returns done through real pickings."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
+        cls.supplier = cls.env["res.partner"].create(
+            {"name": "Mill Supplies Ltd", "is_company": True, "email": "mill@example.com"}
+        )
+        cls.customer_a, cls.customer_b, cls.customer_c = cls.env["res.partner"].create(
+            [
+                {"name": "Alpha Foods", "is_company": True, "email": "alpha@example.com"},
+                {"name": "Beta Bakery", "is_company": True, "email": "beta@example.com"},
+                {"name": "Gamma Grocers", "is_company": True, "email": "gamma@example.com"},
+            ]
+        )
+        cls.flour = cls.env["product.product"].create(
+            {"name": "Flour 25 kg", "is_storable": True, "tracking": "lot"}
+        )
+        cls.bread = cls.env["product.product"].create(
+            {"name": "Bread Mix", "is_storable": True, "tracking": "lot"}
+        )
+        cls.recall_user = new_test_user(
+            cls.env, login="lr_recall_user", groups="lot_recall.group_recall_user"
+        )
+        cls.recall_manager = new_test_user(
+            cls.env, login="lr_recall_manager", groups="lot_recall.group_recall_manager"
+        )
+
+    @classmethod
+    def _picking(cls, picking_type, partner, lines, location=None, location_dest=None):
+        """Create and confirm a picking; ``lines`` are (product, quantity) pairs."""
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": partner.id,
+                "location_id": (location or picking_type.default_location_src_id).id,
+                "location_dest_id": (location_dest or picking_type.default_location_dest_id).id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": product.uom_id.id,
+                            "location_id": (location or picking_type.default_location_src_id).id,
+                            "location_dest_id": (
+                                location_dest or picking_type.default_location_dest_id
+                            ).id,
+                        },
+                    )
+                    for product, quantity in lines
+                ],
+            }
+        )
+        picking.action_confirm()
+        return picking
+
+    @classmethod
+    def _receive(cls, product, lot_name, quantity, partner=None):
+        """Receive ``quantity`` of a new lot from a supplier; return the lot."""
+        picking = cls._picking(
+            cls.warehouse.in_type_id,
+            partner or cls.supplier,
+            [(product, quantity)],
+            location=cls.supplier_location,
+            location_dest=cls.stock_location,
+        )
+        picking.move_ids.move_line_ids.unlink()
+        cls.env["stock.move.line"].create(
+            {
+                "move_id": picking.move_ids.id,
+                "picking_id": picking.id,
+                "product_id": product.id,
+                "lot_name": lot_name,
+                "quantity": quantity,
+                "location_id": cls.supplier_location.id,
+                "location_dest_id": cls.stock_location.id,
+            }
+        )
+        picking.move_ids.picked = True
+        picking.button_validate()
+        return picking.move_line_ids.lot_id
+
+    @classmethod
+    def _deliver(cls, customer, product, lot, quantity, validate=True):
+        """Ship ``quantity`` of ``lot`` to ``customer`` from stock in one step."""
+        picking = cls._picking(
+            cls.warehouse.out_type_id,
+            customer,
+            [(product, quantity)],
+            location=cls.stock_location,
+            location_dest=cls.customer_location,
+        )
+        cls._set_lot(picking, lot, quantity)
+        if validate:
+            picking.button_validate()
+        return picking
+
+    @classmethod
+    def _set_lot(cls, picking, lot, quantity):
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        cls.env["stock.move.line"].create(
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": move.product_id.id,
+                "lot_id": lot.id,
+                "quantity": quantity,
+                "location_id": move.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+            }
+        )
+        move.picked = True
+
+    @classmethod
+    def _return(cls, picking, quantity):
+        """Return ``quantity`` of a done delivery with the standard return wizard."""
+        wizard = (
+            cls.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = quantity
+        returned = cls.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        returned.move_ids.picked = True
+        returned.button_validate()
+        return returned
+
+    def _recall_through_wizard(self, lots, user=None, **values):
+        """Open the wizard from the lots as the user would and confirm it; return the recall."""
+        action = lots.with_user(user or self.recall_user).action_open_recall_wizard()
+        wizard_form = Form(
+            self.env["lot.recall.wizard"]
+            .with_user(user or self.recall_user)
+            .with_context(**action["context"])
+        )
+        wizard_form.reason = values.pop("reason", "Possible contamination")
+        for name, value in values.items():
+            setattr(wizard_form, name, value)
+        result = wizard_form.save().action_confirm()
+        return self.env["lot.recall"].browse(result["res_id"])
+
+    def _lines(self, recall):
+        """The recall's lines as comparable tuples."""
+        return sorted(
+            (
+                line.partner_id.name,
+                line.picking_id.name,
+                line.lot_id.name,
+                line.quantity,
+                line.returned_quantity,
+            )
+            for line in recall.line_ids
+        )

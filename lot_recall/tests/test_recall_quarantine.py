@@ -1,0 +1,79 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import LotRecallCase
+
+
+@tagged("post_install", "-at_install")
+class TestRecallQuarantine(LotRecallCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lot = cls._receive(cls.flour, "QF-0001", 100)
+        cls.good_lot = cls._receive(cls.flour, "QF-0002", 100)
+
+    def test_quarantine_releases_reservations_and_blocks_new_ones(self):
+        reserved = self._picking(
+            self.warehouse.out_type_id,
+            self.customer_a,
+            [(self.flour, 30)],
+            location=self.stock_location,
+            location_dest=self.customer_location,
+        )
+        reserved.action_assign()
+        self.assertIn(self.lot, reserved.move_line_ids.lot_id)
+        recall = self._recall_through_wizard(self.lot)
+        self.assertTrue(self.lot.quarantined)
+        self.assertFalse(self.good_lot.quarantined)
+        # The pending delivery was re-reserved on the good lot.
+        self.assertEqual(reserved.move_line_ids.lot_id, self.good_lot)
+        self.assertEqual(reserved.state, "assigned")
+        # Nothing can reserve the quarantined lot any more.
+        big = self._picking(
+            self.warehouse.out_type_id,
+            self.customer_b,
+            [(self.flour, 150)],
+            location=self.stock_location,
+            location_dest=self.customer_location,
+        )
+        big.action_assign()
+        self.assertNotIn(self.lot, big.move_line_ids.lot_id)
+        self.assertEqual(sum(big.move_line_ids.mapped("quantity")), 70.0)
+        self.assertIn(recall.name, self.lot.message_ids[0].body)
+
+    def test_shipping_a_recalled_lot_is_refused(self):
+        recall = self._recall_through_wizard(self.lot, quarantine=False)
+        picking = self._deliver(self.customer_a, self.flour, self.lot, 5, validate=False)
+        with self.assertRaisesRegex(UserError, recall.name):
+            picking.button_validate()
+        self.assertEqual(picking.state, "assigned")
+        # A customer return of the recalled lot is still accepted.
+        self.assertNotEqual(picking.state, "done")
+
+    def test_mock_recall_never_blocks(self):
+        recall = self._recall_through_wizard(self.lot, is_mock=True)
+        self.assertFalse(self.lot.quarantined)
+        self.assertFalse(self.lot.is_recalled)
+        with self.assertRaises(UserError):
+            recall.action_quarantine()
+        picking = self._deliver(self.customer_a, self.flour, self.lot, 5)
+        self.assertEqual(picking.state, "done")
+
+    def test_release_needs_a_manager_and_is_logged(self):
+        recall = self._recall_through_wizard(self.lot)
+        self.assertTrue(self.lot.quarantined)
+        with self.assertRaises(AccessError):
+            self.lot.with_user(self.recall_user).action_release_quarantine()
+        with self.assertRaises(AccessError):
+            self.lot.with_user(self.recall_user).write({"quarantined": False})
+        self.assertTrue(self.lot.quarantined)
+        self.lot.with_user(self.recall_manager).action_release_quarantine()
+        self.assertFalse(self.lot.quarantined)
+        self.assertIn("Released from quarantine", self.lot.message_ids[0].body)
+        # Closing the recall lifts the shipping block.
+        recall.with_user(self.recall_manager).action_close()
+        self.assertFalse(self.lot.is_recalled)
+        picking = self._deliver(self.customer_a, self.flour, self.lot, 5)
+        self.assertEqual(picking.state, "done")

@@ -1,0 +1,103 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.lot_recall import CLASSIFICATION_HELP
+
+
+class LotRecallWizard(models.TransientModel):
+    _name = "lot.recall.wizard"
+    _description = "Recall Lots"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self._default_company()
+    )
+    lot_ids = fields.Many2many(
+        "stock.lot", string="Lots to Recall", required=True, check_company=True
+    )
+    reason = fields.Text(required=True)
+    classification = fields.Selection(
+        [("class_1", "Class I"), ("class_2", "Class II"), ("class_3", "Class III")],
+        required=True,
+        default="class_2",
+        help=CLASSIFICATION_HELP,
+    )
+    is_mock = fields.Boolean(
+        string="Mock Recall (drill)",
+        help="Trace and report like a real recall, but never email anyone nor block stock.",
+    )
+    include_derived = fields.Boolean(
+        string="Include Derived Lots",
+        default=True,
+        help="Also recall every lot manufactured from these lots, at any depth.",
+    )
+    quarantine = fields.Boolean(
+        string="Quarantine Stock Held",
+        default=True,
+        help="Block the affected stock still in our warehouses from reservation and delivery.",
+    )
+    preview_lot_count = fields.Integer(string="Affected Lots", compute="_compute_preview")
+    preview_partner_count = fields.Integer(string="Customers", compute="_compute_preview")
+    preview_delivery_count = fields.Integer(string="Deliveries", compute="_compute_preview")
+    preview_stock_quantity = fields.Float(
+        string="Quantity Held", digits="Product Unit of Measure", compute="_compute_preview"
+    )
+
+    @api.model
+    def _default_company(self):
+        lots = self.env["stock.lot"].browse(self.env.context.get("default_lot_ids") or [])
+        return lots.company_id[:1] or self.env.company
+
+    @api.depends("lot_ids", "include_derived", "company_id")
+    def _compute_preview(self):
+        for wizard in self:
+            if not wizard.lot_ids:
+                wizard.update(
+                    {
+                        "preview_lot_count": 0,
+                        "preview_partner_count": 0,
+                        "preview_delivery_count": 0,
+                        "preview_stock_quantity": 0.0,
+                    }
+                )
+                continue
+            result = self.env["lot.trace"].trace(
+                wizard.lot_ids.ids, wizard.company_id.id, wizard.include_derived
+            )
+            deliveries = result["deliveries"]
+            wizard.update(
+                {
+                    "preview_lot_count": len(result["lots"]),
+                    "preview_partner_count": len({row["partner_id"] for row in deliveries}),
+                    "preview_delivery_count": len(
+                        {row["picking_id"] or row["move_line_id"] for row in deliveries}
+                    ),
+                    "preview_stock_quantity": sum(row["quantity"] for row in result["stock"]),
+                }
+            )
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not self.lot_ids:
+            raise UserError(self.env._("Select at least one lot to recall."))
+        recall = self.env["lot.recall"].create(
+            {
+                "lot_ids": [fields.Command.set(self.lot_ids.ids)],
+                "reason": self.reason,
+                "classification": self.classification,
+                "is_mock": self.is_mock,
+                "include_derived": self.include_derived,
+                "company_id": self.company_id.id,
+            }
+        )
+        recall.action_trace()
+        if self.quarantine and not self.is_mock:
+            recall.action_quarantine()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "lot.recall",
+            "res_id": recall.id,
+            "view_mode": "form",
+            "target": "current",
+        }
