@@ -6,6 +6,6 @@ cd "$REPO_ROOT"
 status=0
 "$VENV/bin/ruff" check . || status=1
 "$VENV/bin/ruff" format --check . || status=1
-"$VENV/bin/pylint" --rcfile=.pylintrc lot_recall || status=1
+"$VENV/bin/pylint" --rcfile=.pylintrc lot_recall lot_recall_mrp || status=1
 [ $status -eq 0 ] && log "lint: clean" || log "lint: findings above"
 exit $status

@@ -1,0 +1,41 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class LotRecall(models.Model):
+    _inherit = "lot.recall"
+
+    production_ids = fields.Many2many(
+        "mrp.production",
+        string="Manufacturing Orders",
+        compute="_compute_production_ids",
+        help="Done manufacturing orders that consumed an affected lot.",
+    )
+    production_count = fields.Integer(compute="_compute_production_ids")
+
+    @api.depends("affected_lot_ids")
+    def _compute_production_ids(self):
+        for recall in self:
+            productions = (
+                self.env["stock.move.line"]
+                .search(
+                    [
+                        ("lot_id", "in", recall.affected_lot_ids.ids),
+                        ("state", "=", "done"),
+                        ("move_id.raw_material_production_id", "!=", False),
+                        ("company_id", "=", recall.company_id.id),
+                    ]
+                )
+                .move_id.raw_material_production_id
+            )
+            recall.production_ids = productions
+            recall.production_count = len(productions)
+
+    def action_view_productions(self):
+        self.ensure_one()
+        return self._action_open_records(
+            "mrp.production",
+            [("id", "in", self.production_ids.ids)],
+            self.env._("Manufacturing Orders"),
+        )

@@ -1,0 +1,156 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import Form, tagged
+
+from odoo.addons.lot_recall.tests.common import LotRecallCase
+
+
+@tagged("post_install", "-at_install")
+class TestRecallManufacturing(LotRecallCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cake = cls.env["product.product"].create(
+            {"name": "Cake", "is_storable": True, "tracking": "lot"}
+        )
+        cls.bread_bom = cls._bom(cls.bread, cls.flour)
+        cls.cake_bom = cls._bom(cls.cake, cls.bread)
+        cls.flour_lot = cls._receive(cls.flour, "MF-FLOUR-1", 100)
+        cls.clean_flour_lot = cls._receive(cls.flour, "MF-FLOUR-2", 100)
+
+    @classmethod
+    def _bom(cls, product, component):
+        return cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "product_qty": 1,
+                "bom_line_ids": [(0, 0, {"product_id": component.id, "product_qty": 1})],
+            }
+        )
+
+    def _produce(self, bom, quantity, component_lot, finished_lot):
+        """Manufacture ``quantity`` with the BoM (or, without one, from ``component_lot``'s
+        product alone), consuming ``component_lot``, into ``finished_lot`` (a lot, or the
+        name of a new one)."""
+        mo_form = Form(self.env["mrp.production"])
+        if bom:
+            mo_form.product_id = bom.product_id or bom.product_tmpl_id.product_variant_id
+            mo_form.bom_id = bom
+        else:
+            mo_form.product_id = finished_lot.product_id
+        mo_form.product_qty = quantity
+        if not bom:
+            with mo_form.move_raw_ids.new() as raw:
+                raw.product_id = component_lot.product_id
+                raw.product_uom_qty = quantity
+        production = mo_form.save()
+        production.action_confirm()
+        raw = production.move_raw_ids
+        raw.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            {
+                "move_id": raw.id,
+                "product_id": raw.product_id.id,
+                "lot_id": component_lot.id,
+                "quantity": quantity,
+                "location_id": raw.location_id.id,
+                "location_dest_id": raw.location_dest_id.id,
+            }
+        )
+        raw.picked = True
+        mo_form = Form(production)
+        mo_form.qty_producing = quantity
+        if isinstance(finished_lot, str):
+            finished_lot = self.env["stock.lot"].create(
+                {"name": finished_lot, "product_id": production.product_id.id}
+            )
+        mo_form.lot_producing_id = finished_lot
+        production = mo_form.save()
+        production.button_mark_done()
+        self.assertEqual(production.state, "done")
+        return production
+
+    def test_component_lot_reaches_customers_of_finished_lot(self):
+        production = self._produce(self.bread_bom, 20, self.flour_lot, "MF-BREAD-1")
+        bread_lot = production.lot_producing_id
+        to_a = self._deliver(self.customer_a, self.bread, bread_lot, 8)
+        to_b = self._deliver(self.customer_b, self.bread, bread_lot, 12)
+        # Bread made from the clean flour lot goes to C and must not be recalled.
+        clean = self._produce(self.bread_bom, 5, self.clean_flour_lot, "MF-BREAD-2")
+        self._deliver(self.customer_c, self.bread, clean.lot_producing_id, 5)
+        # The raw flour itself also went straight to customer C.
+        direct = self._deliver(self.customer_c, self.flour, self.flour_lot, 3)
+
+        recall = self._recall_through_wizard(self.flour_lot)
+        self.assertEqual(
+            self._lines(recall),
+            sorted(
+                [
+                    ("Alpha Foods", to_a.name, "MF-BREAD-1", 8.0, 0.0),
+                    ("Beta Bakery", to_b.name, "MF-BREAD-1", 12.0, 0.0),
+                    ("Gamma Grocers", direct.name, "MF-FLOUR-1", 3.0, 0.0),
+                ]
+            ),
+        )
+        self.assertEqual(recall.affected_lot_ids, self.flour_lot | bread_lot)
+        self.assertEqual(recall.production_ids, production)
+        lots = self.env["lot.trace"].trace(self.flour_lot.ids, self.company.id)["lots"]
+        self.assertEqual(
+            [(row["lot_id"], row["depth"], row["via_reference"]) for row in lots],
+            [(self.flour_lot.id, 0, None), (bread_lot.id, 1, production.name)],
+        )
+
+    def test_without_derived_lots_only_direct_deliveries(self):
+        production = self._produce(self.bread_bom, 20, self.flour_lot, "MF-BREAD-1")
+        self._deliver(self.customer_a, self.bread, production.lot_producing_id, 8)
+        direct = self._deliver(self.customer_c, self.flour, self.flour_lot, 3)
+        recall = self._recall_through_wizard(self.flour_lot, include_derived=False)
+        self.assertEqual(
+            self._lines(recall), [("Gamma Grocers", direct.name, "MF-FLOUR-1", 3.0, 0.0)]
+        )
+        self.assertEqual(recall.affected_lot_ids, self.flour_lot)
+
+    def test_two_levels_of_manufacturing(self):
+        bread = self._produce(self.bread_bom, 20, self.flour_lot, "MF-BREAD-1")
+        cake = self._produce(self.cake_bom, 10, bread.lot_producing_id, "MF-CAKE-1")
+        to_b = self._deliver(self.customer_b, self.cake, cake.lot_producing_id, 4)
+        recall = self._recall_through_wizard(self.flour_lot)
+        self.assertEqual(self._lines(recall), [("Beta Bakery", to_b.name, "MF-CAKE-1", 4.0, 0.0)])
+        lots = self.env["lot.trace"].trace(self.flour_lot.ids, self.company.id)["lots"]
+        self.assertEqual(
+            {row["lot_id"]: (row["depth"], row["parent_lot_id"]) for row in lots},
+            {
+                self.flour_lot.id: (0, None),
+                bread.lot_producing_id.id: (1, self.flour_lot.id),
+                cake.lot_producing_id.id: (2, bread.lot_producing_id.id),
+            },
+        )
+        self.assertEqual(recall.production_ids, bread | cake)
+
+    def test_unbuild_rework_cycle_terminates(self):
+        first = self._produce(self.bread_bom, 10, self.flour_lot, "MF-BREAD-1")
+        bread_lot = first.lot_producing_id
+        unbuild = self.env["mrp.unbuild"].create(
+            {
+                "product_id": self.bread.id,
+                "bom_id": self.bread_bom.id,
+                "mo_id": first.id,
+                "lot_id": bread_lot.id,
+                "product_qty": 4,
+            }
+        )
+        unbuild.action_unbuild()
+        self.assertEqual(self.flour_lot.product_qty, 94.0)
+        # Rework without a BoM: unsold bread milled back into the same flour lot, a real
+        # cycle flour -> bread -> flour in the consumption links.
+        self._produce(None, 2, bread_lot, self.flour_lot)
+        rebuilt = self._produce(self.bread_bom, 6, self.flour_lot, "MF-BREAD-3")
+        to_a = self._deliver(self.customer_a, self.bread, rebuilt.lot_producing_id, 6)
+        for start in (self.flour_lot, bread_lot):
+            recall = self._recall_through_wizard(start, is_mock=True)
+            self.assertEqual(
+                self._lines(recall), [("Alpha Foods", to_a.name, "MF-BREAD-3", 6.0, 0.0)]
+            )
+            self.assertEqual(
+                recall.affected_lot_ids, self.flour_lot | bread_lot | rebuilt.lot_producing_id
+            )
