@@ -16,6 +16,9 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "views/lot_recall_views.xml",
+        "views/stock_lot_views.xml",
+        "views/stock_move_line_views.xml",
+        "views/product_template_views.xml",
         "views/menus.xml",
     ],
     "demo": [
