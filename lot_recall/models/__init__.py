@@ -1,6 +1,1 @@
-from . import lot_recall
-from . import product_template
-from . import stock_lot
-from . import stock_move_line
-from . import stock_picking
-from . import stock_quant
+from . import lot_recall, product_template, stock_lot, stock_move_line, stock_picking, stock_quant

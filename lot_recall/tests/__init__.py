@@ -1,2 +1,1 @@
-from . import test_security
-from . import test_lot_data
+from . import test_lot_data, test_security
