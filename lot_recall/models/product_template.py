@@ -12,7 +12,6 @@ class ProductTemplate(models.Model):
             ("warn", "Warn"),
             ("block", "Block"),
         ],
-        string="Dye Lot Policy",
         default="none",
         required=True,
         help="What happens when a delivery ships more than one dye lot (colour batch) of this "

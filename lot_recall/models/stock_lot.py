@@ -48,14 +48,12 @@ class StockLot(models.Model):
     )
     supplier_id = fields.Many2one(
         "res.partner",
-        string="Supplier",
         index="btree_not_null",
         tracking=True,
         help="Vendor this lot was received from: set by its first done receipt.",
     )
     manufacturer_id = fields.Many2one(
         "res.partner",
-        string="Manufacturer",
         index="btree_not_null",
         help="Company that manufactured the goods of this lot.",
     )
