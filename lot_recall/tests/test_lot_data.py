@@ -458,3 +458,53 @@ class TestLotData(TransactionCase):
             "lots.xlsx",
         )
         self._check_imported(lots)
+
+    def test_dropship_sets_origin(self):
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "partner_id": self.vendor_contact.id,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": self.customer_location.id,
+                "move_ids": [
+                    fields.Command.create(
+                        {
+                            "name": "dropship",
+                            "product_id": self.flour.id,
+                            "product_uom_qty": 2,
+                            "location_id": self.supplier_location.id,
+                            "location_dest_id": self.customer_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.move_line_ids.write(
+            {"lot_name": "FL-DROP", "quantity": 2, "supplier_lot_ref": "DS-1", "picked": True}
+        )
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertRecordValues(
+            picking.move_line_ids.lot_id,
+            [{"name": "FL-DROP", "supplier_lot_ref": "DS-1", "supplier_id": self.vendor.id}],
+        )
+        self.assertTrue(picking.move_line_ids.lot_id.receipt_date)
+
+    def test_views_show_lot_data(self):
+        lot_search = self.env["stock.lot"].get_view(view_type="search")["arch"]
+        for name in ("supplier_lot_ref", "supplier_id", "dye_lot"):
+            self.assertIn(f'name="{name}"', lot_search)
+        for name in ("expiring_soon", "expired", "group_by_supplier", "group_by_dye_lot"):
+            self.assertIn(f'name="{name}"', lot_search)
+        lot_form = self.env["stock.lot"].get_view(view_type="form")["arch"]
+        self.assertIn('name="supplier_origin"', lot_form)
+        detailed = self.env["stock.move.line"].get_view(
+            self.env.ref("stock.view_stock_move_line_detailed_operation_tree").id
+        )["arch"]
+        for name in ("supplier_lot_ref", "dye_lot", "production_date"):
+            self.assertIn(f'name="{name}"', detailed)
+        product_form = self.env["product.template"].get_view(
+            self.env.ref("stock.view_template_property_form").id
+        )["arch"]
+        self.assertIn('name="dye_lot_policy"', product_form)
