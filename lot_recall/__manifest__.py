@@ -17,6 +17,8 @@
         "data/ir_sequence_data.xml",
         "views/lot_recall_views.xml",
         "views/stock_lot_views.xml",
+        "views/stock_move_line_views.xml",
+        "views/product_template_views.xml",
         "wizard/lot_recall_wizard_views.xml",
         "views/menus.xml",
     ],

@@ -1,1 +1,10 @@
-from . import lot_recall, lot_recall_line, lot_trace, stock_lot, stock_picking, stock_quant
+from . import (
+    lot_recall,
+    lot_recall_line,
+    lot_trace,
+    product_template,
+    stock_lot,
+    stock_move_line,
+    stock_picking,
+    stock_quant,
+)

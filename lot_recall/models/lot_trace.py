@@ -52,7 +52,8 @@ class LotTrace(models.AbstractModel):
             - ``stock``: quants of affected lots still held in internal and transit locations:
               ``lot_id``, ``product_id``, ``location_id``, ``quantity``
             - ``upstream``: done receipts of the input lots from supplier locations:
-              ``lot_id``, ``move_line_id``, ``picking_id``, ``partner_id``, ``date``
+              ``lot_id``, ``move_line_id``, ``picking_id``, ``partner_id``, ``date``,
+              ``supplier_lot_ref`` (as recorded on the receipt line, else on the lot)
         """
         self.env.flush_all()
         [[result]] = self.env.execute_query(
@@ -137,8 +138,10 @@ stock AS (
 ),
 upstream AS (
     SELECT ml.lot_id, ml.id AS move_line_id, ml.picking_id, ml.date,
-           COALESCE(partner.commercial_partner_id, partner.id) AS partner_id
+           COALESCE(partner.commercial_partner_id, partner.id) AS partner_id,
+           COALESCE(ml.supplier_lot_ref, lot.supplier_lot_ref) AS supplier_lot_ref
       FROM stock_move_line ml
+      JOIN stock_lot lot ON lot.id = ml.lot_id
       JOIN stock_location src ON src.id = ml.location_id
       JOIN stock_move move ON move.id = ml.move_id
       LEFT JOIN stock_picking picking ON picking.id = ml.picking_id

@@ -1,5 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import models
 from odoo.exceptions import UserError
 
@@ -9,7 +11,55 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         self._check_recalled_lots()
+        self._check_dye_lot_mix()
         return super()._action_done()
+
+    def _check_dye_lot_mix(self):
+        """Deliveries must not mix dye lots of a product whose policy is Warn or Block.
+
+        Block raises a ``UserError``; Warn posts a warning on the delivery and notifies the user.
+        """
+        for picking in self.filtered(lambda p: p.picking_type_code == "outgoing"):
+            dye_lots = defaultdict(set)
+            for ml in picking.move_line_ids:
+                policy = ml.product_id.dye_lot_policy
+                if policy in ("warn", "block") and ml.picked and ml.quantity and ml.lot_id.dye_lot:
+                    dye_lots[ml.product_id].add(ml.lot_id.dye_lot)
+            mixed = {product: lots for product, lots in dye_lots.items() if len(lots) > 1}
+            if not mixed:
+                continue
+            lines = [
+                self.env._(
+                    "%(product)s: dye lots %(dye_lots)s",
+                    product=product.display_name,
+                    dye_lots=", ".join(sorted(lots)),
+                )
+                for product, lots in mixed.items()
+            ]
+            blocking = [p for p in mixed if p.dye_lot_policy == "block"]
+            if blocking:
+                raise UserError(
+                    self.env._(
+                        "%(picking)s ships more than one dye lot of a product that must be "
+                        "delivered from a single dye lot:\n%(lines)s",
+                        picking=picking.name,
+                        lines="\n".join(lines),
+                    )
+                )
+            message = self.env._(
+                "Warning: this delivery mixes dye lots, the colours may differ slightly: %(lines)s",
+                lines="; ".join(lines),
+            )
+            picking.message_post(body=message, message_type="comment", subtype_xmlid="mail.mt_note")
+            self.env.user._bus_send(
+                "simple_notification",
+                {
+                    "type": "warning",
+                    "title": picking.name,
+                    "message": message,
+                    "sticky": True,
+                },
+            )
 
     def _check_recalled_lots(self):
         """Refuse to ship to customers any lot under an active, real recall."""

@@ -1,6 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
+from odoo.tools import float_compare
 
 
 class StockQuant(models.Model):
@@ -18,10 +19,60 @@ class StockQuant(models.Model):
             StockQuant, self.with_context(lot_recall_skip_quarantined=True)
         )._get_reserve_quantity(product_id, location_id, quantity, *args, **kwargs)
 
-    def _gather(self, product_id, location_id, *args, **kwargs):
-        quants = super()._gather(product_id, location_id, *args, **kwargs)
-        # Only availability and reservation skip quarantined lots: receipts and returns into
-        # a quarantined lot must still find and update its quant.
+    def _gather(
+        self,
+        product_id,
+        location_id,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=False,
+        qty=0,
+    ):
+        """Leave out quarantined lots when reserving, and put first the quants of the first
+        dye lot (in removal order) that can cover ``qty``.
+
+        Only availability and reservation (context key ``lot_recall_skip_quarantined``) skip
+        quarantined lots: receipts and returns into a quarantined lot must still find its quant.
+
+        ``_get_reserve_quantity`` passes the quantity to reserve as ``qty``: for products with a
+        dye lot policy, a single dye lot covering the whole demand is preferred over the removal
+        strategy's order. The other quants follow, so a demand no dye lot covers is still
+        reserved in the usual order.
+        """
+        quants = super()._gather(
+            product_id,
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+            qty=qty,
+        )
         if self.env.context.get("lot_recall_skip_quarantined"):
             quants = quants.filtered(lambda quant: not quant.lot_id.quarantined)
-        return quants
+        rounding = product_id.uom_id.rounding
+        if (
+            lot_id
+            or product_id.dye_lot_policy == "none"
+            or float_compare(qty, 0, precision_rounding=rounding) <= 0
+        ):
+            return quants
+        available = {}
+        for quant in quants:
+            dye_lot = quant.lot_id.dye_lot
+            if dye_lot:
+                available.setdefault(dye_lot, 0.0)
+                available[dye_lot] += max(quant.quantity - quant.reserved_quantity, 0.0)
+        chosen = next(
+            (
+                dye_lot
+                for dye_lot, quantity in available.items()
+                if float_compare(quantity, qty, precision_rounding=rounding) >= 0
+            ),
+            None,
+        )
+        if not chosen:
+            return quants
+        preferred = quants.filtered(lambda q: q.lot_id.dye_lot == chosen)
+        return preferred + (quants - preferred)

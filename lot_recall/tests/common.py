@@ -73,7 +73,7 @@ class LotRecallCase(TransactionCase):
         return picking
 
     @classmethod
-    def _receive(cls, product, lot_name, quantity, partner=None):
+    def _receive(cls, product, lot_name, quantity, partner=None, supplier_lot_ref=False):
         """Receive ``quantity`` of a new lot from a supplier; return the lot."""
         picking = cls._picking(
             cls.warehouse.in_type_id,
@@ -89,6 +89,7 @@ class LotRecallCase(TransactionCase):
                 "picking_id": picking.id,
                 "product_id": product.id,
                 "lot_name": lot_name,
+                "supplier_lot_ref": supplier_lot_ref,
                 "quantity": quantity,
                 "location_id": cls.supplier_location.id,
                 "location_dest_id": cls.stock_location.id,

@@ -11,7 +11,7 @@ class TestRecallTrace(LotRecallCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.lot = cls._receive(cls.flour, "FL-0001", 100)
+        cls.lot = cls._receive(cls.flour, "FL-0001", 100, supplier_lot_ref="MILL-7781")
         cls.other_lot = cls._receive(cls.flour, "FL-0002", 50)
 
     def test_receipt_to_three_customers(self):
@@ -47,9 +47,15 @@ class TestRecallTrace(LotRecallCase):
         # Upstream: the receipt from the supplier.
         result = self.env["lot.trace"].trace(self.lot.ids, self.company.id)
         self.assertEqual(
-            [(row["lot_id"], row["partner_id"]) for row in result["upstream"]],
-            [(self.lot.id, self.supplier.id)],
+            [
+                (row["lot_id"], row["partner_id"], row["supplier_lot_ref"])
+                for row in result["upstream"]
+            ],
+            [(self.lot.id, self.supplier.id, "MILL-7781")],
         )
+        self.assertEqual(self.lot.supplier_id, self.supplier)
+        found = self.env["lot.recall"].search([("lot_ids.supplier_lot_ref", "ilike", "7781")])
+        self.assertEqual(found, recall)
         self.assertEqual(
             [(row["lot_id"], row["location_id"], row["quantity"]) for row in result["stock"]],
             [(self.lot.id, self.stock_location.id, 40.0)],

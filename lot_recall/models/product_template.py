@@ -1,0 +1,24 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    dye_lot_policy = fields.Selection(
+        [
+            ("none", "No Check"),
+            ("warn", "Warn"),
+            ("block", "Block"),
+        ],
+        default="none",
+        required=True,
+        help="What happens when a delivery ships more than one dye lot (colour batch) of this "
+        "product:\n"
+        "No Check: nothing, dye lots are ignored.\n"
+        "Warn: the delivery is validated and a warning is posted on it.\n"
+        "Block: the delivery cannot be validated.\n"
+        "With Warn or Block, reservation also prefers a single dye lot that covers the whole "
+        "demand.",
+    )
