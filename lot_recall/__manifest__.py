@@ -24,5 +24,6 @@
     ],
     "demo": [
         "demo/lot_recall_demo.xml",
+        "demo/lot_recall_recall_demo.xml",
     ],
 }

@@ -12,7 +12,6 @@ PY="${PYTHON:-python3.11}"
 PGCLUSTER_DIR="$CACHE_DIR/pg"
 PG_PRIVATE_PORT="${LOT_RECALL_PG_PORT:-54329}"
 ODOO_HTTP_PORT="${ODOO_HTTP_PORT:-8069}"
-export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$CACHE_DIR/pip}"
 
 log() { printf '\033[1m[lot_recall]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[lot_recall] error:\033[0m %s\n' "$*" >&2; exit 1; }
