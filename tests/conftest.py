@@ -32,7 +32,7 @@ class JsonRpc:
             answer = json.load(response)
         if "error" in answer:
             raise RpcError(answer["error"])
-        return answer["result"]
+        return answer.get("result")
 
     def execute(self, model, method, *args, **kwargs):
         return self.call(

@@ -1,5 +1,7 @@
 """The addon as an integrator sees it over JSON-RPC on a running server."""
 
+import uuid
+
 import pytest
 from conftest import JsonRpc, RpcError
 
@@ -19,6 +21,7 @@ def test_module_installed_and_groups_exist(admin):
 
 
 def test_recall_user_cannot_delete_a_recall(admin, odoo_url, odoo_db):
+    login = f"rpc_recall_{uuid.uuid4().hex[:8]}"
     product_id = admin.execute(
         "product.product", "create", {"name": "RPC Flour", "is_storable": True, "tracking": "lot"}
     )
@@ -34,12 +37,12 @@ def test_recall_user_cannot_delete_a_recall(admin, odoo_url, odoo_db):
         "create",
         {
             "name": "RPC Recall User",
-            "login": "rpc_recall",
+            "login": login,
             "password": "rpc_recall-Pw1",
             "groups_id": [[6, 0, [user_group["res_id"]]]],
         },
     )
-    user = JsonRpc(odoo_url, odoo_db, "rpc_recall", "rpc_recall-Pw1")
+    user = JsonRpc(odoo_url, odoo_db, login, "rpc_recall-Pw1")
     recall_id = user.execute(
         "lot.recall", "create", {"reason": "RPC check", "lot_ids": [[6, 0, [lot_id]]]}
     )

@@ -342,9 +342,11 @@ class LotRecall(models.Model):
         if self.filtered(lambda r: r.state in ("draft", "cancel")):
             raise UserError(self.env._("Only traced or notified recalls can be closed."))
         self.state = "closed"
+        return True
 
     def action_cancel(self):
         self._check_recall_manager()
         if self.filtered(lambda r: r.state == "closed"):
             raise UserError(self.env._("A closed recall cannot be cancelled."))
         self.state = "cancel"
+        return True
