@@ -1,8 +1,13 @@
 from . import (
     lot_recall,
     lot_recall_line,
+    lot_recall_notice,
     lot_trace,
+    mail_mail,
     product_template,
+    res_company,
+    res_config_settings,
+    res_partner,
     stock_lot,
     stock_move_line,
     stock_picking,

@@ -1,6 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -115,6 +116,32 @@ class LotRecall(models.Model):
         digits="Product Unit of Measure", compute="_compute_trace_figures"
     )
     stock_quant_count = fields.Integer(string="Stock Held", compute="_compute_stock_quant_count")
+    notice_ids = fields.One2many(
+        "lot.recall.notice", "recall_id", string="Customer Notices", readonly=True, copy=False
+    )
+    notice_count = fields.Integer(compute="_compute_effectiveness")
+    notice_failed_count = fields.Integer(
+        string="Customers to Call", compute="_compute_effectiveness"
+    )
+    notified_percent = fields.Float(
+        string="Notified (%)",
+        compute="_compute_effectiveness",
+        help="Share of customers whose notice reached their mail server (or who acknowledged).",
+    )
+    acknowledged_percent = fields.Float(string="Acknowledged (%)", compute="_compute_effectiveness")
+    quantity_reported_on_hand = fields.Float(
+        digits="Product Unit of Measure", compute="_compute_effectiveness"
+    )
+    quantity_reported_destroyed = fields.Float(
+        digits="Product Unit of Measure",
+        compute="_compute_effectiveness",
+        help="Quantity delivered to the customers who reported they destroyed what they had.",
+    )
+    quantity_reported_returning = fields.Float(
+        digits="Product Unit of Measure",
+        compute="_compute_effectiveness",
+        help="Quantity customers reported on hand and being returned to us.",
+    )
     trace_date = fields.Datetime(string="Last Traced", readonly=True, copy=False)
     trace_duration_ms = fields.Integer(
         string="Trace Duration (ms)",
@@ -133,6 +160,34 @@ class LotRecall(models.Model):
             recall.affected_lot_count = len(recall.affected_lot_ids)
             recall.quantity_delivered = sum(lines.mapped("quantity"))
             recall.quantity_returned = sum(lines.mapped("returned_quantity"))
+
+    @api.depends(
+        "notice_ids.state",
+        "notice_ids.ack_action",
+        "notice_ids.ack_quantity_on_hand",
+        "line_ids.quantity",
+    )
+    def _compute_effectiveness(self):
+        for recall in self:
+            notices = recall.notice_ids
+            reached = notices.filtered(lambda n: n.state in ("sent", "acknowledged"))
+            acknowledged = notices.filtered(lambda n: n.state == "acknowledged")
+            total = len(notices)
+            recall.notice_count = total
+            recall.notice_failed_count = len(notices.filtered(lambda n: n.state == "failed"))
+            recall.notified_percent = total and 100.0 * len(reached) / total
+            recall.acknowledged_percent = total and 100.0 * len(acknowledged) / total
+            recall.quantity_reported_on_hand = sum(acknowledged.mapped("ack_quantity_on_hand"))
+            recall.quantity_reported_destroyed = sum(
+                acknowledged.filtered(lambda n: n.ack_action == "destroyed").mapped(
+                    "quantity_delivered"
+                )
+            )
+            recall.quantity_reported_returning = sum(
+                acknowledged.filtered(lambda n: n.ack_action == "returning").mapped(
+                    "ack_quantity_on_hand"
+                )
+            )
 
     @api.depends("affected_lot_ids")
     def _compute_stock_quant_count(self):
@@ -240,7 +295,24 @@ class LotRecall(models.Model):
                 "state": "traced" if self.state == "draft" else self.state,
             }
         )
+        self._sync_notices()
         self._post_trace_summary(before, had_trace, duration_ms)
+
+    def _sync_notices(self):
+        """One notice per customer reached; notices never sent are dropped with their customer,
+        sent ones are kept for the record."""
+        self.ensure_one()
+        customers = self.line_ids.partner_id
+        existing = self.notice_ids
+        existing.filtered(
+            lambda n: (
+                n.partner_id not in customers and n.state in ("pending", "failed") and not n.mail_id
+            )
+        ).unlink()
+        missing = customers - existing.exists().partner_id
+        self.env["lot.recall.notice"].create(
+            [{"recall_id": self.id, "partner_id": partner.id} for partner in missing]
+        )
 
     def _post_trace_summary(self, before, had_trace, duration_ms):
         after = {line.move_line_id.id: line for line in self.line_ids}
@@ -300,6 +372,78 @@ class LotRecall(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
+
+    def action_send_notices(self):
+        """Queue the notice of every customer not yet reached (pending or failed).
+
+        Safe to run again: a notice already sent, acknowledged or waiting in the mail queue is
+        never sent twice. Concurrent sends of one recall are serialised by a row lock.
+        """
+        self._check_recall_manager()
+        template = self.env.ref("lot_recall.mail_template_recall_notice")
+        for recall in self:
+            if recall.is_mock:
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is a mock recall: it never emails anyone.", recall=recall.name
+                    )
+                )
+            if recall.state not in ("traced", "notified"):
+                raise UserError(self.env._("Trace the recall before sending its notices."))
+            self.env.cr.execute(
+                SQL("SELECT id FROM lot_recall WHERE id = %s FOR UPDATE", recall.id)
+            )
+            recall.invalidate_recordset(["notice_ids"])
+            recall.notice_ids.invalidate_recordset()
+            to_send = recall.notice_ids.filtered(
+                lambda n: n.state in ("pending", "failed") and not n._is_queued()
+            )
+            to_send._queue(template)
+            recall.state = "notified"
+            recall.message_post(
+                body=self.env._(
+                    "%(queued)s notices queued; %(failed)s customers have no email address "
+                    "and must be called.",
+                    queued=len(to_send.filtered("mail_id")),
+                    failed=len(to_send.filtered(lambda n: n.state == "failed")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_print_notices(self):
+        self.ensure_one()
+        return self.env.ref("lot_recall.action_report_recall_notice").report_action(self.notice_ids)
+
+    def action_view_notices(self):
+        self.ensure_one()
+        return self._action_open_records(
+            "lot.recall.notice", [("recall_id", "=", self.id)], self.env._("Customer Notices")
+        )
+
+    @api.model
+    def _cron_send_reminders(self):
+        """Re-send the notice to customers who have not acknowledged it after the company's
+        reminder delay, at most the company's number of reminders."""
+        template = self.env.ref("lot_recall.mail_template_recall_notice")
+        now = fields.Datetime.now()
+        for company in self.env["res.company"].search([]):
+            delay = company.recall_reminder_days
+            if not delay or not company.recall_reminder_max:
+                continue
+            notices = self.env["lot.recall.notice"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("recall_id.state", "=", "notified"),
+                    ("recall_id.is_mock", "=", False),
+                    ("state", "=", "sent"),
+                    ("reminder_count", "<", company.recall_reminder_max),
+                    ("sent_date", "<=", now - timedelta(days=delay)),
+                ]
+            )
+            for notice in notices:
+                notice._queue(template)
+                notice.reminder_count += 1
 
     def _action_open_records(self, model, domain, name):
         return {

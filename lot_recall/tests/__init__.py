@@ -1,1 +1,7 @@
-from . import test_lot_data, test_recall_quarantine, test_recall_trace, test_security
+from . import (
+    test_lot_data,
+    test_recall_notices,
+    test_recall_quarantine,
+    test_recall_trace,
+    test_security,
+)

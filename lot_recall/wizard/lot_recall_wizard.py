@@ -37,6 +37,11 @@ class LotRecallWizard(models.TransientModel):
         default=True,
         help="Block the affected stock still in our warehouses from reservation and delivery.",
     )
+    send_notices = fields.Boolean(
+        string="Email Customers Now",
+        help="Queue each affected customer's recall notice as soon as the recall is created "
+        "(Recall Managers only; never for mock recalls).",
+    )
     preview_lot_count = fields.Integer(string="Affected Lots", compute="_compute_preview")
     preview_partner_count = fields.Integer(string="Customers", compute="_compute_preview")
     preview_delivery_count = fields.Integer(string="Deliveries", compute="_compute_preview")
@@ -94,6 +99,8 @@ class LotRecallWizard(models.TransientModel):
         recall.action_trace()
         if self.quarantine and not self.is_mock:
             recall.action_quarantine()
+        if self.send_notices and not self.is_mock:
+            recall.action_send_notices()
         return {
             "type": "ir.actions.act_window",
             "res_model": "lot.recall",

@@ -1,0 +1,178 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+ACK_ACTIONS = [
+    ("destroyed", "Destroyed"),
+    ("returning", "Returning to us"),
+    ("quarantined", "Quarantined, awaiting instructions"),
+    ("none_left", "None left"),
+]
+
+
+class LotRecallNotice(models.Model):
+    """The recall notice of one customer (commercial partner) for one recall."""
+
+    _name = "lot.recall.notice"
+    _description = "Recall Customer Notice"
+    _inherit = ["portal.mixin", "mail.thread"]
+    _order = "recall_id desc, state, partner_id"
+    _rec_name = "partner_id"
+
+    recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="restrict"
+    )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        string="Recipient",
+        help="The customer's contact flagged for recalls, otherwise the customer itself.",
+    )
+    email = fields.Char(help="Address the notice was (or will be) sent to.")
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("acknowledged", "Acknowledged"),
+        ],
+        default="pending",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    failure_reason = fields.Char(readonly=True)
+    mail_id = fields.Many2one(
+        "mail.mail", string="Queued Email", readonly=True, index="btree_not_null"
+    )
+    sent_date = fields.Datetime(readonly=True)
+    reminder_count = fields.Integer(readonly=True)
+    ack_date = fields.Datetime(string="Acknowledged On", readonly=True)
+    ack_quantity_on_hand = fields.Float(
+        string="Reported Quantity On Hand", digits="Product Unit of Measure", readonly=True
+    )
+    ack_action = fields.Selection(ACK_ACTIONS, string="Action Taken", readonly=True)
+    ack_note = fields.Text(string="Customer Note", readonly=True)
+    line_ids = fields.Many2many("lot.recall.line", string="Deliveries", compute="_compute_line_ids")
+    quantity_delivered = fields.Float(digits="Product Unit of Measure", compute="_compute_line_ids")
+
+    _sql_constraints = [
+        (
+            "recall_partner_uniq",
+            "unique(recall_id, partner_id)",
+            "A customer gets one notice per recall.",
+        ),
+    ]
+
+    @api.depends("recall_id.line_ids", "partner_id")
+    def _compute_line_ids(self):
+        for notice in self:
+            lines = notice.recall_id.line_ids.filtered(
+                lambda line, partner=notice.partner_id: line.partner_id == partner
+            )
+            notice.line_ids = lines
+            notice.quantity_delivered = sum(lines.mapped("net_quantity"))
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for notice in self:
+            notice.access_url = f"/lot_recall/notice/{notice.id}"
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._(
+            "Recall Notice %(recall)s - %(customer)s",
+            recall=self.recall_id.name,
+            customer=self.partner_id.name,
+        )
+
+    def _find_recipient(self):
+        """The contact flagged for recalls with an email, else the commercial partner."""
+        self.ensure_one()
+        contacts = self.partner_id.child_ids.filtered(
+            lambda contact: contact.recall_contact and contact.email
+        )
+        return contacts[:1] or self.partner_id
+
+    def _queue(self, template):
+        """Queue this notice's email (with its PDF) in the mail queue; never sends twice.
+
+        Notices without an email address fail at once with a reason, to be called instead.
+        """
+        for notice in self:
+            recipient = notice._find_recipient()
+            if not recipient.email:
+                notice.write(
+                    {
+                        "recipient_id": recipient.id,
+                        "email": False,
+                        "state": "failed",
+                        "failure_reason": self.env._("No email address: call the customer."),
+                    }
+                )
+                continue
+            notice._portal_ensure_token()
+            notice.write(
+                {"recipient_id": recipient.id, "email": recipient.email, "failure_reason": False}
+            )
+            notice.mail_id = template.send_mail(
+                notice.id, email_layout_xmlid="mail.mail_notification_light"
+            )
+            body = self.env._(
+                "Recall notice %(recall)s queued for %(email)s.",
+                recall=notice.recall_id.name,
+                email=recipient.email,
+            )
+            notice.message_post(body=body, subtype_xmlid="mail.mt_note")
+            # Stock users may not write partners: the log line on the customer is posted as them,
+            # with the rights of the recall that sends it.
+            notice.partner_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _is_queued(self):
+        self.ensure_one()
+        return self.mail_id.state == "outgoing"
+
+    def _on_mail_result(self, mail, failure_reason=False):
+        """Called by the mail queue once our email was handed to the SMTP server (or not)."""
+        for notice in self.filtered(lambda n: n.mail_id == mail):
+            if failure_reason or mail.state == "exception":
+                notice.write(
+                    {
+                        "state": "failed",
+                        "failure_reason": failure_reason or mail.failure_reason,
+                    }
+                )
+            elif notice.state != "acknowledged":
+                notice.write({"state": "sent", "sent_date": fields.Datetime.now()})
+
+    def _acknowledge(self, quantity_on_hand, action, note):
+        """Record the customer's acknowledgment (public page); a later one updates it."""
+        self.ensure_one()
+        previous = self.ack_date
+        self.write(
+            {
+                "state": "acknowledged",
+                "ack_date": fields.Datetime.now(),
+                "ack_quantity_on_hand": quantity_on_hand,
+                "ack_action": action,
+                "ack_note": note or False,
+            }
+        )
+        body = Markup("<p>%s</p><ul><li>%s</li><li>%s</li>%s</ul>") % (
+            self.env._("Acknowledgment updated by the customer.")
+            if previous
+            else self.env._("Acknowledged by the customer."),
+            self.env._("Quantity still on hand: %(qty)s", qty=quantity_on_hand),
+            self.env._("Action taken: %(action)s", action=dict(ACK_ACTIONS)[action]),
+            Markup("<li>%s</li>") % note if note else "",
+        )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.recall_id.message_post(
+            body=self.env._(
+                "%(customer)s acknowledged the recall notice.", customer=self.partner_id.name
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
