@@ -30,6 +30,8 @@ class RecallNoticePortal(CustomerPortal):
                 "access_token": access_token,
                 "ack_actions": notice._fields["ack_action"]._description_selection(request.env),
                 "no_breadcrumbs": True,
+                # portal's language selector renders apart (t-nocache): give it the languages.
+                "frontend_languages": request.env["res.lang"]._get_frontend(),
                 **values,
             },
         )
@@ -46,6 +48,7 @@ class RecallNoticePortal(CustomerPortal):
         type="http",
         auth="public",
         methods=["POST"],
+        website=True,
     )
     def recall_notice_acknowledge(self, notice_id, access_token=None, **post):
         notice = self._recall_notice_or_404(notice_id, access_token)

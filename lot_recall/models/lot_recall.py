@@ -427,21 +427,25 @@ class LotRecall(models.Model):
         reminder delay, at most the company's number of reminders."""
         template = self.env.ref("lot_recall.mail_template_recall_notice")
         now = fields.Datetime.now()
-        for company in self.env["res.company"].search([]):
+        notices = self.env["lot.recall.notice"].search(
+            [
+                ("recall_id.state", "=", "notified"),
+                ("recall_id.is_mock", "=", False),
+                ("state", "=", "sent"),
+            ]
+        )
+        for company, company_notices in notices.grouped("company_id").items():
             delay = company.recall_reminder_days
-            if not delay or not company.recall_reminder_max:
+            if not delay:
                 continue
-            notices = self.env["lot.recall.notice"].search(
-                [
-                    ("company_id", "=", company.id),
-                    ("recall_id.state", "=", "notified"),
-                    ("recall_id.is_mock", "=", False),
-                    ("state", "=", "sent"),
-                    ("reminder_count", "<", company.recall_reminder_max),
-                    ("sent_date", "<=", now - timedelta(days=delay)),
-                ]
+            due = company_notices.filtered(
+                lambda n, company=company, delay=delay: (
+                    n.reminder_count < company.recall_reminder_max
+                    and n.sent_date
+                    and n.sent_date <= now - timedelta(days=delay)
+                )
             )
-            for notice in notices:
+            for notice in due:
                 notice._queue(template)
                 notice.reminder_count += 1
 

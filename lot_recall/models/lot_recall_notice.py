@@ -28,7 +28,6 @@ class LotRecallNotice(models.Model):
     )
     recipient_id = fields.Many2one(
         "res.partner",
-        string="Recipient",
         help="The customer's contact flagged for recalls, otherwise the customer itself.",
     )
     email = fields.Char(help="Address the notice was (or will be) sent to.")
@@ -77,7 +76,6 @@ class LotRecallNotice(models.Model):
             notice.quantity_delivered = sum(lines.mapped("net_quantity"))
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for notice in self:
             notice.access_url = f"/lot_recall/notice/{notice.id}"
 

@@ -1,5 +1,6 @@
 from . import (
     test_lot_data,
+    test_notice_portal,
     test_recall_notices,
     test_recall_quarantine,
     test_recall_trace,
