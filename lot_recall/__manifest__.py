@@ -29,6 +29,9 @@
         "wizard/lot_recall_wizard_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["lot_recall/static/tests/tours/*.js"],
+    },
     "demo": [
         "demo/lot_recall_demo.xml",
         "demo/lot_recall_recall_demo.xml",

@@ -5,4 +5,5 @@ from . import (
     test_recall_quarantine,
     test_recall_trace,
     test_security,
+    test_tours,
 )
