@@ -201,6 +201,8 @@ class LotRecall(models.Model):
         for recall in self:
             if not recall.lot_ids:
                 raise UserError(self.env._("A recall needs at least one lot."))
+            # Lots the user may not read are refused as such, before anything names them.
+            recall.lot_ids.check_access("read")
             foreign = recall.lot_ids.filtered(
                 lambda lot, company=recall.company_id: lot.company_id and lot.company_id != company
             )

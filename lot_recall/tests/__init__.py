@@ -1,4 +1,5 @@
 from . import (
+    test_access_matrix,
     test_lot_data,
     test_notice_portal,
     test_recall_notices,
