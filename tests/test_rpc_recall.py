@@ -95,7 +95,13 @@ def shipped_lot(admin):
     shipped = {}
     for index, quantity in enumerate((5, 7, 11)):
         customer = admin.execute(
-            "res.partner", "create", {"name": f"RPC Customer {index} {tag}", "is_company": True}
+            "res.partner",
+            "create",
+            {
+                "name": f"RPC Customer {index} {tag}",
+                "is_company": True,
+                "email": f"customer{index}.{tag}@example.com",
+            },
         )
         shipped[customer] = _transfer(
             admin,
@@ -177,3 +183,38 @@ def test_closed_recall_cannot_be_traced(admin, shipped_lot):
     with pytest.raises(RpcError) as refused:
         admin.execute("lot.recall", "action_trace", [recall_id])
     assert refused.value.name == "odoo.exceptions.UserError"
+
+
+def test_concurrent_sends_queue_one_email_per_notice(admin, odoo_url, shipped_lot):
+    # wkhtmltopdf renders the notice PDFs with assets fetched from this very server.
+    admin.execute("ir.config_parameter", "set_param", "report.url", odoo_url)
+    recalls = [
+        admin.execute(
+            "lot.recall",
+            "create",
+            {"reason": f"Concurrent send {n}", "lot_ids": [[6, 0, [shipped_lot["lot_id"]]]]},
+        )
+        for n in range(2)
+    ]
+    for recall_id in recalls:
+        admin.execute("lot.recall", "action_trace", [recall_id])
+
+    def send(recall_id):
+        return admin.execute("lot.recall", "action_send_notices", [recall_id])
+
+    # Both recalls at once, each of them twice.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(send, recalls * 2))
+    assert results == [True] * 4
+    for recall_id in recalls:
+        notices = admin.execute(
+            "lot.recall.notice", "search_read", [["recall_id", "=", recall_id]], fields=["id"]
+        )
+        assert len(notices) == 3
+        for notice in notices:
+            queued = admin.execute(
+                "mail.mail",
+                "search_count",
+                [["model", "=", "lot.recall.notice"], ["res_id", "=", notice["id"]]],
+            )
+            assert queued == 1, notice

@@ -256,8 +256,11 @@ class LotRecall(models.Model):
                         ],
                     )
                 )
+            # A concurrent trace or send of this recall makes this fail with a serialization
+            # error, which Odoo retries: expected, so not logged as a bad query.
             self.env.cr.execute(
-                SQL("SELECT id FROM lot_recall WHERE id = %s FOR UPDATE", recall.id)
+                SQL("SELECT id FROM lot_recall WHERE id = %s FOR UPDATE", recall.id),
+                log_exceptions=False,
             )
             recall.invalidate_recordset(["line_ids", "affected_lot_ids"])
             recall._apply_trace()
@@ -392,8 +395,11 @@ class LotRecall(models.Model):
                 )
             if recall.state not in ("traced", "notified"):
                 raise UserError(self.env._("Trace the recall before sending its notices."))
+            # A concurrent trace or send of this recall makes this fail with a serialization
+            # error, which Odoo retries: expected, so not logged as a bad query.
             self.env.cr.execute(
-                SQL("SELECT id FROM lot_recall WHERE id = %s FOR UPDATE", recall.id)
+                SQL("SELECT id FROM lot_recall WHERE id = %s FOR UPDATE", recall.id),
+                log_exceptions=False,
             )
             recall.invalidate_recordset(["notice_ids"])
             recall.notice_ids.invalidate_recordset()
