@@ -218,3 +218,118 @@ def test_concurrent_sends_queue_one_email_per_notice(admin, odoo_url, shipped_lo
                 [["model", "=", "lot.recall.notice"], ["res_id", "=", notice["id"]]],
             )
             assert queued == 1, notice
+
+
+def test_manufacturing_and_return_scenario_over_rpc(admin):
+    """Receipt with a supplier lot ref, a manufacturing order, deliveries and a customer return,
+    built only through JSON-RPC; then the recall of the raw lot reaches the finished lot's
+    customers, with the return netted."""
+    tag = uuid.uuid4().hex[:8]
+    stock = _xmlid(admin, "stock.stock_location_stock")
+    customers = _xmlid(admin, "stock.stock_location_customers")
+    grain = admin.execute(
+        "product.product",
+        "create",
+        {"name": f"RPC Grain {tag}", "is_storable": True, "tracking": "lot"},
+    )
+    mix = admin.execute(
+        "product.product",
+        "create",
+        {"name": f"RPC Mix {tag}", "is_storable": True, "tracking": "lot"},
+    )
+    [mix_template] = admin.execute("product.product", "read", [mix], ["product_tmpl_id"])
+    bom = admin.execute(
+        "mrp.bom",
+        "create",
+        {
+            "product_tmpl_id": mix_template["product_tmpl_id"][0],
+            "product_qty": 1,
+            "bom_line_ids": [[0, 0, {"product_id": grain, "product_qty": 1}]],
+        },
+    )
+    supplier = admin.execute("res.partner", "create", {"name": f"RPC Farm {tag}"})
+    _transfer(
+        admin,
+        _xmlid(admin, "stock.picking_type_in"),
+        supplier,
+        grain,
+        10,
+        _xmlid(admin, "stock.stock_location_suppliers"),
+        stock,
+        {"lot_name": f"GRAIN-{tag}", "supplier_lot_ref": f"FARM-{tag}"},
+    )
+    [grain_lot] = admin.execute("stock.lot", "search", [["name", "=", f"GRAIN-{tag}"]])
+    production = admin.execute(
+        "mrp.production", "create", {"product_id": mix, "bom_id": bom, "product_qty": 10}
+    )
+    admin.execute("mrp.production", "action_confirm", [production])
+    admin.execute("mrp.production", "action_assign", [production])
+    assert admin.execute("mrp.production", "button_mark_done", [production]) is True
+    [done] = admin.execute("mrp.production", "read", [production], ["state", "lot_producing_id"])
+    assert done["state"] == "done"
+    mix_lot = done["lot_producing_id"][0]
+
+    out_type = _xmlid(admin, "stock.picking_type_out")
+    buyers = [
+        admin.execute(
+            "res.partner",
+            "create",
+            {"name": f"RPC Buyer {n} {tag}", "is_company": True, "email": f"b{n}.{tag}@ex.com"},
+        )
+        for n in range(2)
+    ]
+    shipped = [
+        _transfer(admin, out_type, buyer, mix, qty, stock, customers, {"lot_id": mix_lot})
+        for buyer, qty in zip(buyers, (6, 4), strict=True)
+    ]
+    [second] = admin.execute("stock.picking", "search", [["name", "=", shipped[1]]])
+    context = {"active_id": second, "active_model": "stock.picking"}
+    wizard = admin.execute("stock.return.picking", "create", {}, context=context)
+    [line] = admin.execute(
+        "stock.return.picking", "read", [wizard], ["product_return_moves"], context=context
+    )
+    admin.execute(
+        "stock.return.picking.line", "write", line["product_return_moves"], {"quantity": 3}
+    )
+    returned = admin.execute(
+        "stock.return.picking", "action_create_returns", [wizard], context=context
+    )["res_id"]
+    admin.execute("stock.picking", "button_validate", [returned])
+
+    recall = admin.execute(
+        "lot.recall",
+        "create",
+        {"reason": "Mycotoxin", "is_mock": True, "lot_ids": [[6, 0, [grain_lot]]]},
+    )
+    admin.execute("lot.recall", "action_trace", [recall])
+    [values] = admin.execute(
+        "lot.recall", "read", [recall], ["affected_lot_ids", "line_ids", "notice_ids"]
+    )
+    assert set(values["affected_lot_ids"]) == {grain_lot, mix_lot}
+    lines = admin.execute(
+        "lot.recall.line",
+        "read",
+        values["line_ids"],
+        ["partner_id", "picking_id", "lot_id", "quantity", "returned_quantity"],
+    )
+    assert sorted(
+        (
+            row["partner_id"][0],
+            row["picking_id"][1],
+            row["lot_id"][0],
+            row["quantity"],
+            row["returned_quantity"],
+        )
+        for row in lines
+    ) == sorted(
+        [
+            (buyers[0], shipped[0], mix_lot, 6.0, 0.0),
+            (buyers[1], shipped[1], mix_lot, 4.0, 3.0),
+        ]
+    )
+    notices = admin.execute(
+        "lot.recall.notice", "read", values["notice_ids"], ["partner_id", "state"]
+    )
+    assert sorted((n["partner_id"][0], n["state"]) for n in notices) == sorted(
+        (buyer, "pending") for buyer in buyers
+    )
