@@ -147,6 +147,15 @@ class TestRecallNotices(LotRecallCase, HttpCase):
         )
         self.assertEqual(set(failed.mapped("state")), {"sent"})
 
+    def test_wizard_sends_at_once_for_a_manager(self):
+        recall = self._recall_through_wizard(
+            self.lot, user=self.recall_manager, quarantine=False, send_notices=True
+        )
+        self.assertEqual(recall.state, "notified")
+        queued = self.env["mail.mail"].search([("model", "=", "lot.recall.notice")])
+        self.assertEqual(queued.recipient_ids, self.dock | self.customer_b)
+        self.assertEqual(recall.notice_failed_count, 1)
+
     def test_mock_recall_and_user_never_send(self):
         recall = self._recall_through_wizard(self.lot, is_mock=True)
         with self.assertRaisesRegex(UserError, "mock recall"):
