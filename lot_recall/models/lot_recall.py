@@ -19,6 +19,13 @@ Class III: a situation in which use of, or exposure to, a violative product is n
 adverse health consequences."""
 
 
+CLASSIFICATIONS = [
+    ("class_1", "Class I"),
+    ("class_2", "Class II"),
+    ("class_3", "Class III"),
+]
+
+
 class LotRecall(models.Model):
     _name = "lot.recall"
     _description = "Lot Recall"
@@ -50,11 +57,7 @@ class LotRecall(models.Model):
     )
     reason = fields.Text(required=True, tracking=True)
     classification = fields.Selection(
-        [
-            ("class_1", "Class I"),
-            ("class_2", "Class II"),
-            ("class_3", "Class III"),
-        ],
+        CLASSIFICATIONS,
         required=True,
         default="class_2",
         tracking=True,

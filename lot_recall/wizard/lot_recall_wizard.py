@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.lot_recall import CLASSIFICATION_HELP
+from ..models.lot_recall import CLASSIFICATION_HELP, CLASSIFICATIONS
 
 
 class LotRecallWizard(models.TransientModel):
@@ -18,7 +18,7 @@ class LotRecallWizard(models.TransientModel):
     )
     reason = fields.Text(required=True)
     classification = fields.Selection(
-        [("class_1", "Class I"), ("class_2", "Class II"), ("class_3", "Class III")],
+        CLASSIFICATIONS,
         required=True,
         default="class_2",
         help=CLASSIFICATION_HELP,
