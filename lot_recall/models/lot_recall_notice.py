@@ -99,8 +99,8 @@ class LotRecallNotice(models.Model):
         """Queue these notices' emails in the mail queue, in one batch; never sends twice.
 
         Notices without an email address fail at once with a reason, to be called instead.
-        The PDF notice is rendered when the queue sends the email (``mail.mail._send``), for a
-        whole batch of notices at once, so queueing thousands of notices stays fast.
+        The PDF notice is rendered when the queue sends the email (``mail.mail._send``), so
+        queueing thousands of notices stays fast.
         """
         to_queue = self.browse()
         for notice in self:
@@ -119,9 +119,7 @@ class LotRecallNotice(models.Model):
             return
         for notice in to_queue:
             notice._portal_ensure_token()
-        mails = template.send_mail_batch(
-            to_queue.ids, email_layout_xmlid="mail.mail_notification_light"
-        )
+        mails = template.send_mail_batch(to_queue.ids)
         mail_by_notice = {mail.res_id: mail for mail in mails}
         bodies = {}
         for notice in to_queue:
@@ -132,30 +130,16 @@ class LotRecallNotice(models.Model):
                 email=notice.email,
             )
         to_queue._message_log_batch(bodies=bodies)
-        # Stock users may not write partners: the log line on the customer is written with
-        # the rights of the recall that sends it.
-        partners = to_queue.partner_id.sudo()
-        partners._message_log_batch(
-            bodies={notice.partner_id.id: bodies[notice.id] for notice in to_queue}
-        )
 
     def _render_pdfs(self):
         """The PDF notice of each of these notices: {notice id: PDF bytes}.
 
-        One wkhtmltopdf run for the whole batch, split per notice by Odoo (each notice starts
-        with its own top-level heading); a notice the split could not isolate is rendered alone.
+        One wkhtmltopdf run per notice: Debian's wkhtmltopdf (unpatched Qt) cannot take the
+        several documents Odoo would hand it to render a batch in one run.
         """
-        report = self.env.ref("lot_recall.action_report_recall_notice")
         reports = self.env["ir.actions.report"].sudo()
-        streams = reports._render_qweb_pdf_prepare_streams(report.report_name, {}, self.ids)
-        pdfs = {
-            res_id: stream["stream"].getvalue()
-            for res_id, stream in streams.items()
-            if res_id and stream.get("stream")
-        }
-        for notice in self.filtered(lambda n: n.id not in pdfs):
-            pdfs[notice.id] = reports._render_qweb_pdf(report.report_name, notice.ids)[0]
-        return pdfs
+        report_name = self.env.ref("lot_recall.action_report_recall_notice").report_name
+        return {notice.id: reports._render_qweb_pdf(report_name, notice.ids)[0] for notice in self}
 
     def _is_queued(self):
         self.ensure_one()

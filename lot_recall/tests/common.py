@@ -1,7 +1,8 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, HttpCase, new_test_user
 from odoo.tests.common import TransactionCase
+from odoo.tools import config
 
 
 class LotRecallCase(TransactionCase):
@@ -11,6 +12,12 @@ class LotRecallCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        if issubclass(cls, HttpCase):
+            # wkhtmltopdf fetches the report assets from the test server, which listens on
+            # IPv4 only, while the test base URL says "localhost" (that may resolve to ::1).
+            cls.env["ir.config_parameter"].set_param(
+                "report.url", f"http://127.0.0.1:{config['http_port']}"
+            )
         cls.company = cls.env.company
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1

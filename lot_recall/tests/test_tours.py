@@ -62,7 +62,9 @@ class TestRecallTours(LotRecallCase, HttpCase):
             )
             recall.with_user(self.tour_manager).action_send_notices()
             with patch.object(modules.module, "current_test", False):
-                self.env["mail.mail"].process_email_queue()
+                self.env["mail.mail"].with_context(
+                    force_report_rendering=True
+                ).process_email_queue()
         [message] = [m for rcpt, m in server.messages if rcpt == ["one@example.com"]]
         body = message.get_body(("html",)).get_content()
         link = re.search(r'href="[^"]*?(/lot_recall/notice/\d+\?access_token=[\w-]+)"', body)[1]
