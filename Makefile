@@ -1,5 +1,5 @@
 # lot_recall developer commands. Odoo is taken from ODOO_SRC (default /opt/odoo).
-.PHONY: demo test lint setup pot wheel clean
+.PHONY: demo test lint setup pot readme wheel clean
 
 demo:  ## set up everything, create lot_recall_demo once, serve it on http://127.0.0.1:8069
 	bash scripts/demo.sh
@@ -15,6 +15,9 @@ setup:  ## system packages, Odoo source, venv, PostgreSQL, odoo.conf
 
 pot:  ## regenerate lot_recall/i18n/lot_recall.pot from an installed database
 	bash scripts/pot.sh
+
+readme:  ## write each addon's README.rst from its readme/ fragments
+	python3 scripts/addon_readme.py lot_recall lot_recall_mrp
 
 wheel:  ## build the odoo-addon-lot_recall wheel into dist/
 	bash scripts/wheel.sh

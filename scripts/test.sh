@@ -56,6 +56,7 @@ for _ in $(seq 1 120); do
 done
 set +e
 ODOO_URL="http://127.0.0.1:$TEST_PORT" ODOO_DB="$TEST_DB" \
+    ODOO_PYTHON="$VENV/bin/python" ODOO_BIN="$ODOO_SRC/odoo-bin" ODOO_CONF="$CACHE_DIR/odoo.conf" \
     "$VENV/bin/pytest" "$REPO_ROOT/tests" -p no:cacheprovider -q --junitxml "$JUNIT"
 pytest_rc=$?
 set -e

@@ -40,6 +40,91 @@ class JsonRpc:
         )
 
 
+def web_session(url, db, login, password):
+    """An opener holding the cookie of a web session of ``login``, as a browser would."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": next(_ids),
+        "params": {"db": db, "login": login, "password": password},
+    }
+    request = urllib.request.Request(
+        f"{url.rstrip('/')}/web/session/authenticate",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with opener.open(request, timeout=60) as response:
+        answer = json.load(response)
+    if "error" in answer:
+        raise RpcError(answer["error"])
+    return opener
+
+
+def xmlid(rpc, ref):
+    """The database id of the record of XML id ``ref`` ("module.name")."""
+    module, name = ref.split(".")
+    [row] = rpc.execute(
+        "ir.model.data",
+        "search_read",
+        [["module", "=", module], ["name", "=", name]],
+        fields=["res_id"],
+    )
+    return row["res_id"]
+
+
+def transfer(rpc, picking_type, partner_id, product_id, quantity, src, dest, lot):
+    """Create, fill (``lot``: lot_id or lot_name and more move line values) and validate a
+    one-line transfer over JSON-RPC; return its name."""
+    picking_id = rpc.execute(
+        "stock.picking",
+        "create",
+        {
+            "picking_type_id": picking_type,
+            "partner_id": partner_id,
+            "location_id": src,
+            "location_dest_id": dest,
+            "move_ids": [
+                [
+                    0,
+                    0,
+                    {
+                        "name": "rpc",
+                        "product_id": product_id,
+                        "product_uom_qty": quantity,
+                        "location_id": src,
+                        "location_dest_id": dest,
+                    },
+                ]
+            ],
+        },
+    )
+    rpc.execute("stock.picking", "action_confirm", [picking_id])
+    [move] = rpc.execute("stock.picking", "read", [picking_id], ["move_ids"])
+    move_id = move["move_ids"][0]
+    lines = rpc.execute("stock.move.line", "search", [["move_id", "=", move_id]])
+    if lines:
+        rpc.execute("stock.move.line", "unlink", lines)
+    rpc.execute(
+        "stock.move.line",
+        "create",
+        {
+            "move_id": move_id,
+            "picking_id": picking_id,
+            "product_id": product_id,
+            "quantity": quantity,
+            "location_id": src,
+            "location_dest_id": dest,
+            **lot,
+        },
+    )
+    rpc.execute("stock.move", "write", [move_id], {"picked": True})
+    rpc.execute("stock.picking", "button_validate", [picking_id])
+    [state] = rpc.execute("stock.picking", "read", [picking_id], ["state", "name"])
+    assert state["state"] == "done"
+    return state["name"]
+
+
 class RpcError(Exception):
     def __init__(self, error):
         super().__init__(error.get("data", {}).get("message") or error.get("message"))
@@ -59,3 +144,22 @@ def odoo_db():
 @pytest.fixture(scope="session")
 def admin(odoo_url, odoo_db):
     return JsonRpc(odoo_url, odoo_db, "admin", "admin")
+
+
+@pytest.fixture(scope="session")
+def odoo_shell(odoo_db):
+    """The command of an ``odoo-bin shell`` on the test database: a second Odoo process the
+    tests may start and kill. ``make test`` sets ODOO_PYTHON, ODOO_BIN and ODOO_CONF."""
+    missing = [name for name in ("ODOO_PYTHON", "ODOO_BIN", "ODOO_CONF") if name not in os.environ]
+    assert not missing, f"set {', '.join(missing)} (make test does) to run this test"
+    return [
+        os.environ["ODOO_PYTHON"],
+        os.environ["ODOO_BIN"],
+        "shell",
+        "-c",
+        os.environ["ODOO_CONF"],
+        "-d",
+        odoo_db,
+        "--no-http",
+        "--log-level=warn",
+    ]

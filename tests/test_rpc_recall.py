@@ -1,89 +1,32 @@
 """A recall built and run only through JSON-RPC, as an integrator's program would."""
 
+import io
+import urllib.error
+import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import RpcError
-
-
-def _xmlid(rpc, xmlid):
-    module, name = xmlid.split(".")
-    [row] = rpc.execute(
-        "ir.model.data",
-        "search_read",
-        [["module", "=", module], ["name", "=", name]],
-        fields=["res_id"],
-    )
-    return row["res_id"]
-
-
-def _transfer(rpc, picking_type, partner_id, product_id, quantity, src, dest, lot):
-    picking_id = rpc.execute(
-        "stock.picking",
-        "create",
-        {
-            "picking_type_id": picking_type,
-            "partner_id": partner_id,
-            "location_id": src,
-            "location_dest_id": dest,
-            "move_ids": [
-                [
-                    0,
-                    0,
-                    {
-                        "name": "rpc",
-                        "product_id": product_id,
-                        "product_uom_qty": quantity,
-                        "location_id": src,
-                        "location_dest_id": dest,
-                    },
-                ]
-            ],
-        },
-    )
-    rpc.execute("stock.picking", "action_confirm", [picking_id])
-    [move] = rpc.execute("stock.picking", "read", [picking_id], ["move_ids"])
-    move_id = move["move_ids"][0]
-    lines = rpc.execute("stock.move.line", "search", [["move_id", "=", move_id]])
-    if lines:
-        rpc.execute("stock.move.line", "unlink", lines)
-    rpc.execute(
-        "stock.move.line",
-        "create",
-        {
-            "move_id": move_id,
-            "picking_id": picking_id,
-            "product_id": product_id,
-            "quantity": quantity,
-            "location_id": src,
-            "location_dest_id": dest,
-            **lot,
-        },
-    )
-    rpc.execute("stock.move", "write", [move_id], {"picked": True})
-    rpc.execute("stock.picking", "button_validate", [picking_id])
-    [state] = rpc.execute("stock.picking", "read", [picking_id], ["state", "name"])
-    assert state["state"] == "done"
-    return state["name"]
+from conftest import RpcError, transfer, web_session, xmlid
+from openpyxl import load_workbook
 
 
 @pytest.fixture(scope="module")
 def shipped_lot(admin):
     """One lot received from a supplier and shipped to three customers."""
     tag = uuid.uuid4().hex[:8]
-    stock = _xmlid(admin, "stock.stock_location_stock")
-    suppliers = _xmlid(admin, "stock.stock_location_suppliers")
-    customers = _xmlid(admin, "stock.stock_location_customers")
+    stock = xmlid(admin, "stock.stock_location_stock")
+    suppliers = xmlid(admin, "stock.stock_location_suppliers")
+    customers = xmlid(admin, "stock.stock_location_customers")
     product_id = admin.execute(
         "product.product",
         "create",
         {"name": f"RPC Oats {tag}", "is_storable": True, "tracking": "lot"},
     )
     supplier = admin.execute("res.partner", "create", {"name": f"RPC Mill {tag}"})
-    _transfer(
+    transfer(
         admin,
-        _xmlid(admin, "stock.picking_type_in"),
+        xmlid(admin, "stock.picking_type_in"),
         supplier,
         product_id,
         100,
@@ -103,9 +46,9 @@ def shipped_lot(admin):
                 "email": f"customer{index}.{tag}@example.com",
             },
         )
-        shipped[customer] = _transfer(
+        shipped[customer] = transfer(
             admin,
-            _xmlid(admin, "stock.picking_type_out"),
+            xmlid(admin, "stock.picking_type_out"),
             customer,
             product_id,
             quantity,
@@ -220,13 +163,13 @@ def test_concurrent_sends_queue_one_email_per_notice(admin, odoo_url, shipped_lo
             assert queued == 1, notice
 
 
-def test_manufacturing_and_return_scenario_over_rpc(admin):
+def test_manufacturing_and_return_scenario_over_rpc(admin, odoo_url, odoo_db):
     """Receipt with a supplier lot ref, a manufacturing order, deliveries and a customer return,
     built only through JSON-RPC; then the recall of the raw lot reaches the finished lot's
     customers, with the return netted."""
     tag = uuid.uuid4().hex[:8]
-    stock = _xmlid(admin, "stock.stock_location_stock")
-    customers = _xmlid(admin, "stock.stock_location_customers")
+    stock = xmlid(admin, "stock.stock_location_stock")
+    customers = xmlid(admin, "stock.stock_location_customers")
     grain = admin.execute(
         "product.product",
         "create",
@@ -248,13 +191,13 @@ def test_manufacturing_and_return_scenario_over_rpc(admin):
         },
     )
     supplier = admin.execute("res.partner", "create", {"name": f"RPC Farm {tag}"})
-    _transfer(
+    transfer(
         admin,
-        _xmlid(admin, "stock.picking_type_in"),
+        xmlid(admin, "stock.picking_type_in"),
         supplier,
         grain,
         10,
-        _xmlid(admin, "stock.stock_location_suppliers"),
+        xmlid(admin, "stock.stock_location_suppliers"),
         stock,
         {"lot_name": f"GRAIN-{tag}", "supplier_lot_ref": f"FARM-{tag}"},
     )
@@ -267,9 +210,9 @@ def test_manufacturing_and_return_scenario_over_rpc(admin):
     assert admin.execute("mrp.production", "button_mark_done", [production]) is True
     [done] = admin.execute("mrp.production", "read", [production], ["state", "lot_producing_id"])
     assert done["state"] == "done"
-    mix_lot = done["lot_producing_id"][0]
+    mix_lot, mix_lot_name = done["lot_producing_id"]
 
-    out_type = _xmlid(admin, "stock.picking_type_out")
+    out_type = xmlid(admin, "stock.picking_type_out")
     buyers = [
         admin.execute(
             "res.partner",
@@ -279,7 +222,7 @@ def test_manufacturing_and_return_scenario_over_rpc(admin):
         for n in range(2)
     ]
     shipped = [
-        _transfer(admin, out_type, buyer, mix, qty, stock, customers, {"lot_id": mix_lot})
+        transfer(admin, out_type, buyer, mix, qty, stock, customers, {"lot_id": mix_lot})
         for buyer, qty in zip(buyers, (6, 4), strict=True)
     ]
     [second] = admin.execute("stock.picking", "search", [["name", "=", shipped[1]]])
@@ -333,3 +276,45 @@ def test_manufacturing_and_return_scenario_over_rpc(admin):
     assert sorted((n["partner_id"][0], n["state"]) for n in notices) == sorted(
         (buyer, "pending") for buyer in buyers
     )
+    _assert_recall_xlsx(odoo_url, odoo_db, recall, tag, mix_lot_name, shipped)
+
+
+def _assert_recall_xlsx(odoo_url, odoo_db, recall, tag, mix_lot_name, shipped):
+    """The shipments spreadsheet, downloaded over HTTP with a web session like the button."""
+    opener = web_session(odoo_url, odoo_db, "admin", "admin")
+    with opener.open(f"{odoo_url}/lot_recall/recall/{recall}/xlsx", timeout=120) as response:
+        assert "spreadsheetml" in response.headers["Content-Type"]
+        book = load_workbook(io.BytesIO(response.read()))
+    shipments = list(book["Shipments"].iter_rows(values_only=True))
+    rows = [dict(zip(shipments[0], row, strict=True)) for row in shipments[1:]]
+    assert [
+        (
+            row["Traceability Lot Code"],
+            row["Customer"],
+            row["Delivery Reference"],
+            row["Quantity"],
+            row["Returned Quantity"],
+        )
+        for row in sorted(rows, key=lambda row: row["Delivery Reference"])
+    ] == [
+        (mix_lot_name, f"RPC Buyer {n} {tag}", shipped[n], qty, returned)
+        for n, qty, returned in ((0, 6, 0), (1, 4, 3))
+    ]
+    suppliers = list(book["Suppliers"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[1], row[3]) for row in suppliers] == [
+        (f"RPC Farm {tag}", f"GRAIN-{tag}", f"FARM-{tag}")
+    ]
+    lots = {row[0]: row[2] for row in book["Lots"].iter_rows(min_row=2, values_only=True)}
+    assert lots == {f"GRAIN-{tag}": 0, mix_lot_name: 1}
+    # Without a session: the login page, never the file.
+    with pytest.raises(urllib.error.HTTPError) as denied:
+        urllib.request.build_opener(NoRedirect()).open(
+            f"{odoo_url}/lot_recall/recall/{recall}/xlsx", timeout=60
+        )
+    assert denied.value.code in (302, 303)
+    assert "/web/login" in denied.value.headers["Location"]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -1,1 +1,1 @@
-from . import notice
+from . import notice, recall_export

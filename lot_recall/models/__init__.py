@@ -2,6 +2,7 @@ from . import (
     lot_recall,
     lot_recall_line,
     lot_recall_notice,
+    lot_recall_xlsx,
     lot_trace,
     mail_mail,
     product_template,

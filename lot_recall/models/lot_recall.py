@@ -370,7 +370,7 @@ class LotRecall(models.Model):
                 raise UserError(self.env._("Trace the recall before quarantining its stock."))
             quants = self.env["stock.quant"].search(recall._stock_held_domain())
             lots = quants.lot_id.filtered(lambda lot: not lot.quarantined)
-            lots._quarantine(recall)
+            lots._quarantine(self.env._("Quarantined by recall %(recall)s.", recall=recall.name))
             recall.message_post(
                 body=self.env._(
                     "Quarantined %(count)s lots held in stock: %(lots)s",
@@ -425,6 +425,15 @@ class LotRecall(models.Model):
     def action_print_notices(self):
         self.ensure_one()
         return self.env.ref("lot_recall.action_report_recall_notice").report_action(self.notice_ids)
+
+    def action_export_xlsx(self):
+        """Download the spreadsheet of every affected shipment (FDA FSMA 204 sortable list)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/lot_recall/recall/{self.id}/xlsx",
+            "target": "download",
+        }
 
     def action_view_notices(self):
         self.ensure_one()

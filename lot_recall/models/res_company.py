@@ -17,3 +17,26 @@ class ResCompany(models.Model):
         default=2,
         help="At most this many reminders per customer and recall.",
     )
+    lot_expiry_alert_enabled = fields.Boolean(
+        string="Expiry Digest",
+        default=True,
+        help="Email a daily digest of the lots in stock that have expired or expire soon.",
+    )
+    lot_expiry_alert_days = fields.Integer(
+        string="Expiry Alert Horizon (days)",
+        default=30,
+        help="Lots expiring within this many days are announced as expiring.",
+    )
+    lot_expiry_alert_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_lot_expiry_alert_user_rel",
+        "company_id",
+        "user_id",
+        string="Expiry Digest Recipients",
+        domain=[("share", "=", False)],
+        help="Users who receive the expiry digest. Empty: the company's Recall Managers.",
+    )
+    lot_expiry_auto_quarantine = fields.Boolean(
+        string="Quarantine Expired Lots",
+        help="Quarantine lots automatically when the expiry digest finds them expired.",
+    )

@@ -8,3 +8,15 @@ class ResConfigSettings(models.TransientModel):
 
     recall_reminder_days = fields.Integer(related="company_id.recall_reminder_days", readonly=False)
     recall_reminder_max = fields.Integer(related="company_id.recall_reminder_max", readonly=False)
+    lot_expiry_alert_enabled = fields.Boolean(
+        related="company_id.lot_expiry_alert_enabled", readonly=False
+    )
+    lot_expiry_alert_days = fields.Integer(
+        related="company_id.lot_expiry_alert_days", readonly=False
+    )
+    lot_expiry_alert_user_ids = fields.Many2many(
+        related="company_id.lot_expiry_alert_user_ids", readonly=False
+    )
+    lot_expiry_auto_quarantine = fields.Boolean(
+        related="company_id.lot_expiry_auto_quarantine", readonly=False
+    )

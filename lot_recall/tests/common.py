@@ -1,8 +1,14 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from odoo import modules
 from odoo.tests import Form, HttpCase, new_test_user
 from odoo.tests.common import TransactionCase
 from odoo.tools import config
+
+from .smtp_server import LocalSmtpServer
 
 
 class LotRecallCase(TransactionCase):
@@ -151,6 +157,28 @@ class LotRecallCase(TransactionCase):
         returned.move_ids.picked = True
         returned.button_validate()
         return returned
+
+    @contextmanager
+    def _smtp(self):
+        """A real SMTP server, configured as Odoo's only outgoing server for the test."""
+        with LocalSmtpServer() as server:
+            self.env["ir.mail_server"].search([]).active = False
+            self.env["ir.mail_server"].create(
+                {
+                    "name": "Test SMTP",
+                    "smtp_host": "127.0.0.1",
+                    "smtp_port": server.port,
+                    "smtp_encryption": "none",
+                    "sequence": 1,
+                }
+            )
+            yield server
+
+    def _process_queue(self):
+        # Odoo skips SMTP while a test runs; lift that guard so the queue really delivers, and
+        # have the queue render real PDFs (Odoo renders HTML instead in tests by default).
+        with patch.object(modules.module, "current_test", False):
+            self.env["mail.mail"].with_context(force_report_rendering=True).process_email_queue()
 
     def _recall_through_wizard(self, lots, user=None, **values):
         """Open the wizard from the lots as the user would and confirm it; return the recall."""

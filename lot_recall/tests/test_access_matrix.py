@@ -10,8 +10,9 @@ ALLOWED, DENIED = "allowed", "denied"
 
 @tagged("post_install", "-at_install")
 class TestAccessMatrix(LotRecallCase):
-    """Who can read, create, trace, send, close and release what. Every denial must be an
-    AccessError, never data."""
+    """Who can read, create, trace, send, close, release and export what. Every denial must be
+    an AccessError, never data (the HTTP export route turns it into a 403: see
+    test_recall_reports)."""
 
     @classmethod
     def setUpClass(cls):
@@ -77,13 +78,16 @@ class TestAccessMatrix(LotRecallCase):
                 {"quarantined": False}
             ),
             "delete": lambda recall, user: recall.with_user(user).unlink(),
+            "export": lambda recall, user: (
+                self.env["lot.recall.xlsx"].with_user(user).recall_xlsx(recall.with_user(user))
+            ),
         }
         everything = set(operations)
         expected = {
             "public": set(),
             "portal": set(),
             "stock_user": set(),
-            "recall_user": {"read", "read_lines", "read_notices", "create", "trace"},
+            "recall_user": {"read", "read_lines", "read_notices", "create", "trace", "export"},
             "recall_manager": everything,
             "other_company": set(),
         }

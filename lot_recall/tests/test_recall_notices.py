@@ -1,19 +1,16 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
-from contextlib import contextmanager
 from datetime import timedelta
-from unittest.mock import patch
 
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from odoo import fields, modules
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import LotRecallCase
-from .smtp_server import LocalSmtpServer
 
 
 @tagged("post_install", "-at_install")
@@ -41,28 +38,6 @@ class TestRecallNotices(LotRecallCase, HttpCase):
         # Beta also got another lot: it must not appear in Beta's notice.
         cls.other_to_b = cls._deliver(cls.customer_b, cls.flour, cls.other_lot, 4)
         cls.env.company.email = "quality@yourcompany.example.com"
-
-    @contextmanager
-    def _smtp(self):
-        """A real SMTP server, configured as Odoo's only outgoing server for the test."""
-        with LocalSmtpServer() as server:
-            self.env["ir.mail_server"].search([]).active = False
-            self.env["ir.mail_server"].create(
-                {
-                    "name": "Test SMTP",
-                    "smtp_host": "127.0.0.1",
-                    "smtp_port": server.port,
-                    "smtp_encryption": "none",
-                    "sequence": 1,
-                }
-            )
-            yield server
-
-    def _process_queue(self):
-        # Odoo skips SMTP while a test runs; lift that guard so the queue really delivers, and
-        # have the queue render real PDFs (Odoo renders HTML instead in tests by default).
-        with patch.object(modules.module, "current_test", False):
-            self.env["mail.mail"].with_context(force_report_rendering=True).process_email_queue()
 
     def _recall(self):
         recall = self._recall_through_wizard(self.lot, quarantine=False)

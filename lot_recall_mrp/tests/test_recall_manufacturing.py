@@ -1,5 +1,9 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+
+from openpyxl import load_workbook
+
 from odoo.tests import Form, tagged
 
 from odoo.addons.lot_recall.tests.common import LotRecallCase
@@ -154,3 +158,42 @@ class TestRecallManufacturing(LotRecallCase):
             self.assertEqual(
                 recall.affected_lot_ids, self.flour_lot | bread_lot | rebuilt.lot_producing_id
             )
+
+    def test_lot_trace_report_and_xlsx_show_manufacturing(self):
+        bread = self._produce(self.bread_bom, 20, self.flour_lot, "MF-BREAD-1")
+        cake = self._produce(self.cake_bom, 10, bread.lot_producing_id, "MF-CAKE-1")
+        to_b = self._deliver(self.customer_b, self.cake, cake.lot_producing_id, 4)
+        report = self.env["ir.actions.report"]
+        # Downstream from the flour: both MOs, the lots they made, the cake delivery.
+        html = str(
+            report._render_qweb_html("lot_recall.action_report_lot_trace", self.flour_lot.ids)[0]
+        )
+        for expected in (
+            bread.name,
+            cake.name,
+            "MF-BREAD-1",
+            "MF-CAKE-1",
+            to_b.name,
+            "Beta Bakery",
+        ):
+            self.assertIn(expected, html)
+        # Upstream from the cake: the bread lot it was made from, through the cake MO.
+        html = str(
+            report._render_qweb_html(
+                "lot_recall.action_report_lot_trace", cake.lot_producing_id.ids
+            )[0]
+        )
+        self.assertIn("Made from", html)
+        self.assertIn("MF-BREAD-1", html)
+        self.assertIn(cake.name, html)
+
+        recall = self._recall_through_wizard(self.flour_lot)
+        book = load_workbook(io.BytesIO(self.env["lot.recall.xlsx"].recall_xlsx(recall)))
+        self.assertEqual(
+            [row[:5] for row in book["Lots"].iter_rows(min_row=2, values_only=True)],
+            [
+                ("MF-FLOUR-1", "Flour 25 kg", 0, None, None),
+                ("MF-BREAD-1", "Bread Mix", 1, "MF-FLOUR-1", bread.name),
+                ("MF-CAKE-1", "Cake", 2, "MF-BREAD-1", cake.name),
+            ],
+        )

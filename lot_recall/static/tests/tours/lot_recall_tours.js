@@ -1,4 +1,5 @@
 /** @odoo-module **/
+import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 
 // A Recall Manager opens a lot, recalls it from the wizard, checks the customers reached and
@@ -54,6 +55,27 @@ registry.category("web_tour.tours").add("lot_recall_from_lot_tour", {
         },
         {
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Notified')",
+        },
+        {
+            content: "Export XLSX: the button's action is a download the browser session may fetch",
+            trigger: ".o_form_view button[name='action_export_xlsx']",
+            run: async () => {
+                const recallId = Number(window.location.pathname.match(/(\d+)\/?$/)[1]);
+                const action = await rpc("/web/dataset/call_button/lot.recall/action_export_xlsx", {
+                    model: "lot.recall",
+                    method: "action_export_xlsx",
+                    args: [[recallId]],
+                    kwargs: {},
+                });
+                const response = await fetch(action.url);
+                const type = response.headers.get("Content-Type") || "";
+                const bytes = new Uint8Array(await response.arrayBuffer());
+                // An XLSX file is a ZIP archive: it starts with "PK".
+                const isXlsx = type.includes("spreadsheetml") && bytes[0] === 0x50 && bytes[1] === 0x4b;
+                if (action.target !== "download" || !response.ok || !isXlsx) {
+                    throw new Error(`XLSX download failed: ${response.status} ${type}`);
+                }
+            },
         },
     ],
 });

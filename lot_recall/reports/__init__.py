@@ -1,0 +1,1 @@
+from . import report_lot_trace, report_recall
