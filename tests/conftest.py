@@ -17,22 +17,11 @@ class JsonRpc:
         self.uid = self.call("common", "login", db, login, password)
 
     def call(self, service, method, *args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": next(_ids),
-            "params": {"service": service, "method": method, "args": args},
-        }
-        request = urllib.request.Request(
+        return _json_call(
+            urllib.request.urlopen,
             f"{self.url}/jsonrpc",
-            data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"},
+            {"service": service, "method": method, "args": args},
         )
-        with urllib.request.urlopen(request, timeout=120) as response:
-            answer = json.load(response)
-        if "error" in answer:
-            raise RpcError(answer["error"])
-        return answer.get("result")
 
     def execute(self, model, method, *args, **kwargs):
         return self.call(
@@ -40,24 +29,27 @@ class JsonRpc:
         )
 
 
-def web_session(url, db, login, password):
-    """An opener holding the cookie of a web session of ``login``, as a browser would."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-    payload = {
-        "jsonrpc": "2.0",
-        "method": "call",
-        "id": next(_ids),
-        "params": {"db": db, "login": login, "password": password},
-    }
+def _json_call(open_url, url, params, timeout=120):
+    payload = {"jsonrpc": "2.0", "method": "call", "id": next(_ids), "params": params}
     request = urllib.request.Request(
-        f"{url.rstrip('/')}/web/session/authenticate",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
     )
-    with opener.open(request, timeout=60) as response:
+    with open_url(request, timeout=timeout) as response:
         answer = json.load(response)
     if "error" in answer:
         raise RpcError(answer["error"])
+    return answer.get("result")
+
+
+def web_session(url, db, login, password):
+    """An opener holding the cookie of a web session of ``login``, as a browser would."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    _json_call(
+        opener.open,
+        f"{url.rstrip('/')}/web/session/authenticate",
+        {"db": db, "login": login, "password": password},
+        timeout=60,
+    )
     return opener
 
 
@@ -123,6 +115,29 @@ def transfer(rpc, picking_type, partner_id, product_id, quantity, src, dest, lot
     [state] = rpc.execute("stock.picking", "read", [picking_id], ["state", "name"])
     assert state["state"] == "done"
     return state["name"]
+
+
+def receive_new_lot(rpc, product_name, supplier_name, lot_name, quantity, **line_values):
+    """Create a lot-tracked product and a supplier, and receive ``quantity`` of a new lot into
+    stock; return the ids {"product", "supplier", "lot"}."""
+    product = rpc.execute(
+        "product.product",
+        "create",
+        {"name": product_name, "is_storable": True, "tracking": "lot"},
+    )
+    supplier = rpc.execute("res.partner", "create", {"name": supplier_name})
+    transfer(
+        rpc,
+        xmlid(rpc, "stock.picking_type_in"),
+        supplier,
+        product,
+        quantity,
+        xmlid(rpc, "stock.stock_location_suppliers"),
+        xmlid(rpc, "stock.stock_location_stock"),
+        {"lot_name": lot_name, **line_values},
+    )
+    [lot] = rpc.execute("stock.lot", "search", [["name", "=", lot_name]])
+    return {"product": product, "supplier": supplier, "lot": lot}
 
 
 class RpcError(Exception):

@@ -20,7 +20,7 @@ import uuid
 from collections import Counter
 
 from aiosmtpd.controller import Controller
-from conftest import transfer, xmlid
+from conftest import receive_new_lot, transfer, xmlid
 
 CUSTOMERS = 8
 KILL_AFTER = 3
@@ -55,23 +55,10 @@ class SlowSink:
 
 def _shipped_to_customers(admin, tag):
     stock = xmlid(admin, "stock.stock_location_stock")
-    product = admin.execute(
-        "product.product",
-        "create",
-        {"name": f"Crash Rye {tag}", "is_storable": True, "tracking": "lot"},
+    received = receive_new_lot(
+        admin, f"Crash Rye {tag}", f"Crash Mill {tag}", f"RYE-{tag}", CUSTOMERS
     )
-    supplier = admin.execute("res.partner", "create", {"name": f"Crash Mill {tag}"})
-    transfer(
-        admin,
-        xmlid(admin, "stock.picking_type_in"),
-        supplier,
-        product,
-        CUSTOMERS,
-        xmlid(admin, "stock.stock_location_suppliers"),
-        stock,
-        {"lot_name": f"RYE-{tag}"},
-    )
-    [lot] = admin.execute("stock.lot", "search", [["name", "=", f"RYE-{tag}"]])
+    product, lot = received["product"], received["lot"]
     emails = []
     for index in range(CUSTOMERS):
         email = f"crash{index}.{tag}@example.com"

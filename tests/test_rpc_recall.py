@@ -7,7 +7,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import RpcError, transfer, web_session, xmlid
+from conftest import RpcError, receive_new_lot, transfer, web_session, xmlid
 from openpyxl import load_workbook
 
 
@@ -16,25 +16,16 @@ def shipped_lot(admin):
     """One lot received from a supplier and shipped to three customers."""
     tag = uuid.uuid4().hex[:8]
     stock = xmlid(admin, "stock.stock_location_stock")
-    suppliers = xmlid(admin, "stock.stock_location_suppliers")
     customers = xmlid(admin, "stock.stock_location_customers")
-    product_id = admin.execute(
-        "product.product",
-        "create",
-        {"name": f"RPC Oats {tag}", "is_storable": True, "tracking": "lot"},
-    )
-    supplier = admin.execute("res.partner", "create", {"name": f"RPC Mill {tag}"})
-    transfer(
+    received = receive_new_lot(
         admin,
-        xmlid(admin, "stock.picking_type_in"),
-        supplier,
-        product_id,
+        f"RPC Oats {tag}",
+        f"RPC Mill {tag}",
+        f"OATS-{tag}",
         100,
-        suppliers,
-        stock,
-        {"lot_name": f"OATS-{tag}", "supplier_lot_ref": f"MILL-{tag}"},
+        supplier_lot_ref=f"MILL-{tag}",
     )
-    [lot_id] = admin.execute("stock.lot", "search", [["name", "=", f"OATS-{tag}"]])
+    product_id, lot_id = received["product"], received["lot"]
     shipped = {}
     for index, quantity in enumerate((5, 7, 11)):
         customer = admin.execute(
@@ -170,11 +161,15 @@ def test_manufacturing_and_return_scenario_over_rpc(admin, odoo_url, odoo_db):
     tag = uuid.uuid4().hex[:8]
     stock = xmlid(admin, "stock.stock_location_stock")
     customers = xmlid(admin, "stock.stock_location_customers")
-    grain = admin.execute(
-        "product.product",
-        "create",
-        {"name": f"RPC Grain {tag}", "is_storable": True, "tracking": "lot"},
+    received = receive_new_lot(
+        admin,
+        f"RPC Grain {tag}",
+        f"RPC Farm {tag}",
+        f"GRAIN-{tag}",
+        10,
+        supplier_lot_ref=f"FARM-{tag}",
     )
+    grain, grain_lot = received["product"], received["lot"]
     mix = admin.execute(
         "product.product",
         "create",
@@ -190,18 +185,6 @@ def test_manufacturing_and_return_scenario_over_rpc(admin, odoo_url, odoo_db):
             "bom_line_ids": [[0, 0, {"product_id": grain, "product_qty": 1}]],
         },
     )
-    supplier = admin.execute("res.partner", "create", {"name": f"RPC Farm {tag}"})
-    transfer(
-        admin,
-        xmlid(admin, "stock.picking_type_in"),
-        supplier,
-        grain,
-        10,
-        xmlid(admin, "stock.stock_location_suppliers"),
-        stock,
-        {"lot_name": f"GRAIN-{tag}", "supplier_lot_ref": f"FARM-{tag}"},
-    )
-    [grain_lot] = admin.execute("stock.lot", "search", [["name", "=", f"GRAIN-{tag}"]])
     production = admin.execute(
         "mrp.production", "create", {"product_id": mix, "bom_id": bom, "product_qty": 10}
     )
