@@ -22,3 +22,9 @@ class ProductTemplate(models.Model):
         "With Warn or Block, reservation also prefers a single dye lot that covers the whole "
         "demand.",
     )
+    lot_manufacturer_id = fields.Many2one(
+        "res.partner",
+        string="Manufacturer",
+        help="Company that manufactures this product: new lots of the product get it as their "
+        "manufacturer.",
+    )

@@ -60,7 +60,8 @@ class StockLot(models.Model):
     manufacturer_id = fields.Many2one(
         "res.partner",
         index="btree_not_null",
-        help="Company that manufactured the goods of this lot.",
+        help="Company that manufactured the goods of this lot; new lots take the manufacturer of "
+        "their product.",
     )
     production_date = fields.Date(help="Date on which the goods were manufactured or packed.")
     receipt_date = fields.Datetime(
@@ -118,6 +119,9 @@ class StockLot(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             clean_lot_refs(self, vals)
+            if "manufacturer_id" not in vals and vals.get("product_id"):
+                product = self.env["product.product"].browse(vals["product_id"])
+                vals["manufacturer_id"] = product.sudo().lot_manufacturer_id.id
         return super().create(vals_list)
 
     def write(self, vals):

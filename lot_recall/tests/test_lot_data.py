@@ -126,6 +126,17 @@ class TestLotData(TransactionCase):
         self.assertEqual(lots[0].receipt_date, picking.move_line_ids[0].date)
         self.assertTrue(lots[0].receipt_date)
 
+    def test_manufacturer_defaults_from_product(self):
+        maker = self.env["res.partner"].sudo().create({"name": "Roller Mills", "is_company": True})
+        self.flour.sudo().lot_manufacturer_id = maker
+        picking = self._receive(self.flour, [{"lot_name": "FL-MFR", "quantity": 3}])
+        self.assertEqual(picking.move_line_ids.lot_id.manufacturer_id, maker)
+        # Given explicitly (or cleared) on the lot, it wins.
+        other = self.env["stock.lot"].create(
+            {"name": "FL-MFR-2", "product_id": self.flour.id, "manufacturer_id": False}
+        )
+        self.assertFalse(other.manufacturer_id)
+
     def test_receipt_into_existing_lot_fills_empty_fields(self):
         lot = self.env["stock.lot"].create({"name": "FL-OLD", "product_id": self.flour.id})
         self.assertFalse(lot.supplier_id)
