@@ -68,15 +68,28 @@ class LotTrace(models.AbstractModel):
     def _trace_query(self, lot_ids, company_id, include_derived):
         return SQL(
             """
-WITH RECURSIVE walk (lot_id, depth, parent_lot_id, via_move_line_id, path) AS (
+WITH RECURSIVE locations AS (
+    -- Location usages as id arrays: one cheap membership test per move line instead of two
+    -- joins to stock_location.
+    SELECT COALESCE(array_agg(id) FILTER (WHERE usage = 'customer'), '{}') AS customer,
+           COALESCE(array_agg(id) FILTER (WHERE usage IN ('internal', 'transit')), '{}') AS held,
+           COALESCE(array_agg(id) FILTER (WHERE usage = 'supplier'), '{}') AS supplier,
+           COALESCE(array_agg(id) FILTER (WHERE usage = 'production'), '{}') AS production
+      FROM stock_location
+),
+walk (lot_id, depth, parent_lot_id, via_move_line_id, path) AS (
     SELECT lot.id, 0, NULL::integer, NULL::integer, ARRAY[lot.id]
       FROM stock_lot lot
      WHERE lot.id = ANY(%(lot_ids)s)
  UNION ALL
+    -- A consumed line (into a production location: manufacturing and unbuild orders) is
+    -- linked to the lines it produced by stock_move_line_consume_rel.
     SELECT output.lot_id, walk.depth + 1, walk.lot_id, output.id, walk.path || output.lot_id
       FROM walk
+     CROSS JOIN locations
       JOIN stock_move_line input
         ON input.lot_id = walk.lot_id AND input.state = 'done' AND input.company_id = %(company)s
+       AND input.location_dest_id = ANY(locations.production)
       JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = input.id
       JOIN stock_move_line output
         ON output.id = rel.consume_line_id AND output.state = 'done'
@@ -94,45 +107,47 @@ affected AS (
      ORDER BY walk.lot_id, walk.depth, walk.via_move_line_id
 ),
 customer_lines AS (
+    -- Deliveries (into a customer location, not from one) and returns (from a customer
+    -- location into stock) of the affected lots, with the customer of their transfer.
     SELECT ml.id, ml.lot_id, ml.product_id, ml.picking_id, ml.date, ml.location_id,
            ml.quantity_product_uom AS quantity,
-           src.usage AS src_usage, dest.usage AS dest_usage,
+           ml.location_id = ANY(locations.customer) AS is_return,
            COALESCE(partner.commercial_partner_id, partner.id) AS partner_id
       FROM affected
+     CROSS JOIN locations
       JOIN stock_move_line ml
         ON ml.lot_id = affected.lot_id AND ml.state = 'done' AND ml.company_id = %(company)s
-      JOIN stock_location src ON src.id = ml.location_id
-      JOIN stock_location dest ON dest.id = ml.location_dest_id
-      JOIN stock_move move ON move.id = ml.move_id
       LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
-      LEFT JOIN res_partner partner ON partner.id = COALESCE(picking.partner_id, move.partner_id)
-     WHERE (dest.usage = 'customer' AND src.usage <> 'customer')
-        OR (src.usage = 'customer' AND dest.usage IN ('internal', 'transit'))
-),
-deliveries AS (
-    SELECT * FROM customer_lines WHERE dest_usage = 'customer'
-),
-returns AS (
-    SELECT partner_id, lot_id, SUM(quantity) AS quantity
-      FROM customer_lines
-     WHERE src_usage = 'customer'
-     GROUP BY partner_id, lot_id
+      LEFT JOIN res_partner partner ON partner.id = COALESCE(
+           picking.partner_id,
+           (SELECT move.partner_id FROM stock_move move WHERE move.id = ml.move_id))
+     WHERE (ml.location_dest_id = ANY(locations.customer)
+            AND NOT ml.location_id = ANY(locations.customer))
+        OR (ml.location_id = ANY(locations.customer) AND ml.location_dest_id = ANY(locations.held))
 ),
 allocated AS (
-    SELECT d.id AS move_line_id, d.picking_id, d.partner_id, d.product_id, d.lot_id,
-           d.quantity, d.date, d.location_id,
-           LEAST(d.quantity, GREATEST(0, COALESCE(r.quantity, 0)
-                 - (SUM(d.quantity) OVER w - d.quantity))) AS returned_quantity
-      FROM deliveries d
-      LEFT JOIN returns r ON r.partner_id IS NOT DISTINCT FROM d.partner_id AND r.lot_id = d.lot_id
-    WINDOW w AS (PARTITION BY d.partner_id, d.lot_id ORDER BY d.date, d.id)
+    -- Returns of a lot by a customer are allocated to that customer's deliveries of the lot,
+    -- oldest first: one pass of window sums over the customer's lines of the lot.
+    SELECT id AS move_line_id, picking_id, partner_id, product_id, lot_id, quantity, date,
+           location_id,
+           LEAST(quantity, GREATEST(0, returned_total - delivered_before)) AS returned_quantity
+      FROM (
+           SELECT customer_lines.*,
+                  SUM(quantity) FILTER (WHERE is_return) OVER customer_lot AS returned_total,
+                  COALESCE(SUM(quantity) FILTER (WHERE NOT is_return) OVER (
+                      customer_lot ORDER BY date, id
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS delivered_before
+             FROM customer_lines
+           WINDOW customer_lot AS (PARTITION BY partner_id, lot_id)
+           ) lines
+     WHERE NOT is_return
 ),
 stock AS (
     SELECT quant.lot_id, quant.product_id, quant.location_id, SUM(quant.quantity) AS quantity
       FROM affected
+     CROSS JOIN locations
       JOIN stock_quant quant ON quant.lot_id = affected.lot_id AND quant.company_id = %(company)s
-      JOIN stock_location loc ON loc.id = quant.location_id
-     WHERE loc.usage IN ('internal', 'transit')
+     WHERE quant.location_id = ANY(locations.held)
      GROUP BY quant.lot_id, quant.product_id, quant.location_id
     HAVING SUM(quant.quantity) > 0
 ),
@@ -140,14 +155,15 @@ upstream AS (
     SELECT ml.lot_id, ml.id AS move_line_id, ml.picking_id, ml.date,
            COALESCE(partner.commercial_partner_id, partner.id) AS partner_id,
            COALESCE(ml.supplier_lot_ref, lot.supplier_lot_ref) AS supplier_lot_ref
-      FROM stock_move_line ml
+      FROM locations
+      JOIN stock_move_line ml ON ml.location_id = ANY(locations.supplier)
       JOIN stock_lot lot ON lot.id = ml.lot_id
-      JOIN stock_location src ON src.id = ml.location_id
-      JOIN stock_move move ON move.id = ml.move_id
       LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
-      LEFT JOIN res_partner partner ON partner.id = COALESCE(picking.partner_id, move.partner_id)
+      LEFT JOIN res_partner partner ON partner.id = COALESCE(
+           picking.partner_id,
+           (SELECT move.partner_id FROM stock_move move WHERE move.id = ml.move_id))
      WHERE ml.lot_id = ANY(%(lot_ids)s) AND ml.state = 'done'
-       AND ml.company_id = %(company)s AND src.usage = 'supplier'
+       AND ml.company_id = %(company)s
 )
 SELECT json_build_object(
     'lots', (SELECT COALESCE(json_agg(affected ORDER BY depth, lot_id), '[]') FROM affected),
