@@ -65,7 +65,7 @@ class Table:
         self.with_id = with_id
         self.next_id = None
         if with_id:
-            cr.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {name}")  # noqa: S608
+            cr.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {name}")
             self.next_id = cr.fetchone()[0]
 
     def add(self, **values):
@@ -86,9 +86,7 @@ class Table:
         buf.seek(0)
         cr._obj.copy_expert(f"COPY {self.name} ({', '.join(columns)}) FROM STDIN", buf)
         if self.with_id:
-            cr.execute(
-                f"SELECT setval('{self.name}_id_seq', (SELECT MAX(id) FROM {self.name}))"  # noqa: S608
-            )
+            cr.execute(f"SELECT setval('{self.name}_id_seq', (SELECT MAX(id) FROM {self.name}))")
         return len(self.rows)
 
 
@@ -395,7 +393,8 @@ class Generator:
 
     def premix(self, company_id, hot, date):
         """A premix lot for one more finished MO: 20 MOs share one premix lot."""
-        pool = self.pools.setdefault((company_id, hot), {"lot": None, "uses": 0, "ingredient": None})
+        pool = self.pools.setdefault((company_id, hot), {"lot": None, "uses": 0})
+        pool.setdefault("ingredient", None)
         if pool["lot"] is None or pool["uses"] >= 20:
             if hot:
                 if self.hot_lot is None:
