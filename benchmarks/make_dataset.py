@@ -578,7 +578,9 @@ def build(conf, size):
         counts = gen.load()
         loaded = time.perf_counter()
         env.cr.commit()
+        # Fresh planner statistics (committed: verify() rolls back what it does).
         env.cr.execute("ANALYZE")
+        env.cr.commit()
         sample = gen.rng.sample(gen.raw_lots, min(1000, len(gen.raw_lots)))
         env.cr.execute(
             "SELECT COUNT(*) FROM stock_move_line WHERE state = 'done' AND lot_id IS NOT NULL"
