@@ -1,6 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Draw benchmarks/results/time_vs_size.png from the results/<size>.json present."""
+"""Draw benchmarks/results/time_vs_size.png and write results/summary.md (the tables of
+benchmarks/README.md) from the results/<size>.json present."""
 
 import json
 import os
@@ -31,10 +32,125 @@ def load():
     return results
 
 
+def _ms(entry):
+    if not entry:
+        return "-"
+    if entry.get("median_ms") is None:
+        return entry.get("timeout", "-")
+    value = entry["median_ms"]
+    text = f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+    return text if entry["runs"] >= 5 else f"{text} (n={entry['runs']})"
+
+
+def _ratio(slow, fast):
+    if not slow or not fast or slow.get("median_ms") is None or not fast.get("median_ms"):
+        return "-"
+    return f"{slow['median_ms'] / fast['median_ms']:,.1f}x"
+
+
+def summary(results):  # noqa: PLR0912 (one table after the other)
+    """Markdown tables: timings per size and lot set, ratios, answers, index costs, notices."""
+    out = ["## Median time (ms) per method, lot set and size", ""]
+    labels = ["1 lot", "10 lots", "100 lots", "1000 lots", "hot lot"]
+    out.append("| size | done lines | method | " + " | ".join(labels) + " |")
+    out.append("|---|---:|---|" + "---:|" * len(labels))
+    for result in results:
+        for method in ("ours", "ours_no_index", *list(METHODS)[1:]):
+            row = result["timings"].get(method)
+            if not row:
+                continue
+            cells = [_ms(row.get(label)) for label in labels]
+            lines = f"{result['dataset']['done_move_lines']:,}"
+            out.append(f"| {result['size']} | {lines} | {method} | " + " | ".join(cells) + " |")
+    out += ["", "## Ratios (Odoo's time / ours, medians of the same run)", ""]
+    out.append("| size | lot set | vs odoo_find (addon index) | vs stock Odoo (no lot index)"
+               " | vs traceability report |")  # fmt: skip
+    out.append("|---|---|---:|---:|---:|")
+    for result in results:
+        timings = result["timings"]
+        for label in ("1 lot", "100 lots", "hot lot"):
+            ours = timings["ours"].get(label)
+            cells = [
+                _ratio(timings.get(method, {}).get(label), ours)
+                for method in ("odoo_find", "odoo_find_no_index", "odoo_report")
+            ]
+            out.append(f"| {result['size']} | {label} | " + " | ".join(cells) + " |")
+    out += ["", "## Answer size (our trace)", ""]
+    out.append("| size | lot set | affected lots | deliveries | customers | quantity delivered"
+               " | quantity returned |")  # fmt: skip
+    out.append("|---|---|---:|---:|---:|---:|---:|")
+    for result in results:
+        for label, answer in result["answers"].items():
+            out.append(
+                f"| {result['size']} | {label} | {answer['lots']} | {answer['deliveries']} | "
+                f"{answer['customers']} | {answer['quantity']:,} | "
+                f"{answer['returned_quantity']:,} |"
+            )
+    out += ["", "## Same customer deliveries? (picking ids)", ""]
+    out.append("| size | lot set | ours | odoo_find | only in ours | only in odoo_find"
+               " | report | only in report |")  # fmt: skip
+    out.append("|---|---|---:|---:|---|---|---:|---|")
+    for result in results:
+        for label, cmp in result["comparison"].items():
+
+            def kinds(diff):
+                return ", ".join(f"{v['count']} {k}" for k, v in diff.items()) or "none"
+
+            report = cmp.get("odoo_report", "-")
+            only_report = kinds(cmp["only_report"]) if "only_report" in cmp else "-"
+            out.append(
+                f"| {result['size']} | {label} | {cmp['ours']} | {cmp['odoo_find']} | "
+                f"{kinds(cmp['only_ours'])} | {kinds(cmp['only_odoo_find'])} | {report} | "
+                f"{only_report} |"
+            )
+    out += ["", "## The addon's index", ""]
+    out.append("| size | rows | index size | table size | build | insert 20,000 lines with /"
+               " without index | overhead per line |")  # fmt: skip
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    for result in results:
+        idx = result["index"]
+        out.append(
+            f"| {result['size']} | {idx['table_rows']:,} | {idx['size_bytes'] / 2**20:.1f} MiB | "
+            f"{idx['table_bytes'] / 2**20:.1f} MiB | {idx['build_ms']:,.0f} ms | "
+            f"{idx['insert_ms_with_index']:,.0f} / {idx['insert_ms_without_index']:,.0f} ms | "
+            f"{idx['insert_overhead_us_per_line']} us |"
+        )
+    out += ["", "## Peak memory of a fresh Odoo process during one call (KiB)", ""]
+    out.append("| size | call | RSS before | RSS after | peak (VmHWM) after | peak growth |")
+    out.append("|---|---|---:|---:|---:|---:|")
+    for result in results:
+        for call, rss in result.get("rss", {}).items():
+            out.append(
+                f"| {result['size']} | {call} | {rss['rss_before_kib']:,} | "
+                f"{rss['rss_after_kib']:,} | {rss['hwm_after_kib']:,} | "
+                f"{rss['peak_growth_kib']:,} |"
+            )
+    notices = [r for r in results if r.get("notices")]
+    if notices:
+        out += ["", "## Notices", ""]
+        out.append(
+            "| size | customers | deliveries | action_trace | action_send_notices (queue)"
+            " | mails sent (sample) | send time | mails/s | whole queue, extrapolated |"
+        )
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for result in notices:
+            n = result["notices"]
+            out.append(
+                f"| {result['size']} | {n['customers']} | {n['deliveries']} | "
+                f"{n['action_trace_s']} s | {n['action_send_notices_s']} s | "
+                f"{n['sample_mails']} ({n['smtp_sink_received']} received) | "
+                f"{n['sample_send_s']} s | {n['mails_per_second']} | "
+                f"{n['extrapolated_queue_s']:,.0f} s |"
+            )
+    return "\n".join(out) + "\n"
+
+
 def main():
     results = load()
     if not results:
         raise SystemExit("no results/<size>.json yet")
+    with open(os.path.join(RESULTS, "summary.md"), "w", encoding="utf-8") as handle:
+        handle.write(summary(results))
     fig, axes = plt.subplots(1, len(PANELS), figsize=(5 * len(PANELS), 4.6), sharey=True)
     for ax, panel in zip(axes, PANELS, strict=True):
         for method, label in METHODS.items():
