@@ -472,17 +472,21 @@ def main(argv=None):
         output["dataset"] = {k: v for k, v in info.items() if k != "sample_raw_lots"}
         bench = Bench(env, info, args.budget)
         print(f"{db}: {info['done_move_lines']} done move lines with a lot", flush=True)
-        output["answers"] = bench.run_timings(args.skip_report)
         output["timings"] = bench.timings
+        output["answers"] = bench.run_timings(args.skip_report)
+        save(output, args.size)
         output["comparison"] = bench.compare(args.skip_report)
         output["index"] = bench.index_costs()
+        save(output, args.size)
         sets = bench.lot_sets()
         output["explain_100_lots"] = bench.explain(sets["100 lots"])
         output["explain_hot_lot"] = bench.explain(sets["hot lot"])
+        save(output, args.size)
         if not args.skip_notices:
             with SmtpSink() as sink:
                 output["notices"] = bench.notices(args.sample_mails, sink.port)
                 output["notices"]["smtp_sink_received"] = sink.handler.count
+            save(output, args.size)
         env.cr.rollback()
     company = info["company_id"]
     output["rss"] = {
@@ -490,13 +494,18 @@ def main(argv=None):
         for method in ("ours", "odoo_find")
         for label in ("100 lots", "hot lot")
     }
+    print(f"written {save(output, args.size)}")
+    return None
+
+
+def save(output, size):
+    """Write what is measured so far (again after each step: a long run leaves partial results)."""
     os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, f"{args.size}.json")
+    path = os.path.join(RESULTS, f"{size}.json")
     with open(path, "w", encoding="utf-8") as out:
         json.dump(output, out, indent=1, default=str)
         out.write("\n")
-    print(f"written {path}")
-    return None
+    return path
 
 
 if __name__ == "__main__":
