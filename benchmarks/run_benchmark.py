@@ -75,6 +75,7 @@ class Bench:
         self.budget = budget
         self.company = info["company_id"]
         self.timings = {}
+        self.on_result = lambda: None  # called after each measurement (saves partial results)
 
     def measure(self, method, label, func, runs=5):
         """Median of ``runs`` timed runs after one warm-up; returns the last result."""
@@ -106,6 +107,7 @@ class Bench:
             entry = {"median_ms": None, "timeout": f"> {TIME_LIMIT} s", "runs": len(samples)}
             self.timings.setdefault(method, {})[label] = entry
             print(f"  {method:22} {label:10} > {TIME_LIMIT} s", flush=True)
+            self.on_result()
             return None
         entry = {
             "median_ms": round(statistics.median(samples) * 1000, 2),
@@ -116,6 +118,7 @@ class Bench:
         self.timings.setdefault(method, {})[label] = entry
         print(f"  {method:22} {label:10} {entry['median_ms']:>10.2f} ms  (n={len(samples)})")
         sys.stdout.flush()
+        self.on_result()
         return result
 
     # -- the methods ----------------------------------------------------------------------------
@@ -471,6 +474,7 @@ def main(argv=None):
         output["machine"] = machine_facts(env.cr)
         output["dataset"] = {k: v for k, v in info.items() if k != "sample_raw_lots"}
         bench = Bench(env, info, args.budget)
+        bench.on_result = lambda: save(output, args.size)
         print(f"{db}: {info['done_move_lines']} done move lines with a lot", flush=True)
         output["timings"] = bench.timings
         output["answers"] = bench.run_timings(args.skip_report)
