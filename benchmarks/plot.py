@@ -48,7 +48,7 @@ def _ratio(slow, fast):
     return f"{slow['median_ms'] / fast['median_ms']:,.1f}x"
 
 
-def summary(results):  # noqa: PLR0912 (one table after the other)
+def summary(results):  # noqa: C901, PLR0912 (one table after the other)
     """Markdown tables: timings per size and lot set, ratios, answers, index costs, notices."""
     out = ["## Median time (ms) per method, lot set and size", ""]
     labels = ["1 lot", "10 lots", "100 lots", "1000 lots", "hot lot"]
@@ -69,7 +69,7 @@ def summary(results):  # noqa: PLR0912 (one table after the other)
     for result in results:
         timings = result["timings"]
         for label in ("1 lot", "100 lots", "hot lot"):
-            ours = timings["ours"].get(label)
+            ours = timings.get("ours", {}).get(label)
             cells = [
                 _ratio(timings.get(method, {}).get(label), ours)
                 for method in ("odoo_find", "odoo_find_no_index", "odoo_report")
@@ -80,7 +80,7 @@ def summary(results):  # noqa: PLR0912 (one table after the other)
                " | quantity returned |")  # fmt: skip
     out.append("|---|---|---:|---:|---:|---:|---:|")
     for result in results:
-        for label, answer in result["answers"].items():
+        for label, answer in result.get("answers", {}).items():
             out.append(
                 f"| {result['size']} | {label} | {answer['lots']} | {answer['deliveries']} | "
                 f"{answer['customers']} | {answer['quantity']:,} | "
@@ -91,7 +91,7 @@ def summary(results):  # noqa: PLR0912 (one table after the other)
                " | report | only in report |")  # fmt: skip
     out.append("|---|---|---:|---:|---|---|---:|---|")
     for result in results:
-        for label, cmp in result["comparison"].items():
+        for label, cmp in result.get("comparison", {}).items():
 
             def kinds(diff):
                 return ", ".join(f"{v['count']} {k}" for k, v in diff.items()) or "none"
@@ -108,7 +108,9 @@ def summary(results):  # noqa: PLR0912 (one table after the other)
                " without index | overhead per line |")  # fmt: skip
     out.append("|---|---:|---:|---:|---:|---:|---:|")
     for result in results:
-        idx = result["index"]
+        idx = result.get("index")
+        if not idx:
+            continue
         out.append(
             f"| {result['size']} | {idx['table_rows']:,} | {idx['size_bytes'] / 2**20:.1f} MiB | "
             f"{idx['table_bytes'] / 2**20:.1f} MiB | {idx['build_ms']:,.0f} ms | "
@@ -162,7 +164,7 @@ def main():
                     ys.append(entry["median_ms"])
             if xs:
                 ax.plot(xs, ys, marker="o", label=label)
-        answer = results[-1]["answers"].get(panel, {})
+        answer = results[-1].get("answers", {}).get(panel, {})
         ax.set_title(f"{panel} ({answer.get('deliveries', '?')} deliveries at the largest size)")
         ax.set_xscale("log")
         ax.set_yscale("log")
