@@ -294,6 +294,7 @@ class Bench:
                 start = time.perf_counter()
                 cr.execute(insert)
                 samples.append(time.perf_counter() - start)
+                n_lines = cr.rowcount
                 cr.execute("ROLLBACK TO SAVEPOINT ins")
         with_ms = statistics.median(writes["with_index"]) * 1000
         without_ms = statistics.median(writes["without_index"]) * 1000
