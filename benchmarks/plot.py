@@ -1,7 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Draw benchmarks/results/time_vs_size.png and write results/summary.md (the tables of
-benchmarks/README.md) from the results/<size>.json present."""
+"""Draw benchmarks/results/time_vs_size.png and time_vs_answer.png and write
+results/summary.md (the tables of benchmarks/README.md) from the results/<size>.json present."""
 
 import json
 import os
@@ -104,9 +104,9 @@ def summary(results):  # noqa: C901, PLR0912 (one table after the other)
                 f"{only_report} |"
             )
     out += ["", "## The addon's index", ""]
-    out.append("| size | rows | index size | table size | build | insert 20,000 lines with /"
+    out.append("| size | rows | index size | table size | build | lines inserted | insert with /"
                " without index | overhead per line |")  # fmt: skip
-    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for result in results:
         idx = result.get("index")
         if not idx:
@@ -114,6 +114,7 @@ def summary(results):  # noqa: C901, PLR0912 (one table after the other)
         out.append(
             f"| {result['size']} | {idx['table_rows']:,} | {idx['size_bytes'] / 2**20:.1f} MiB | "
             f"{idx['table_bytes'] / 2**20:.1f} MiB | {idx['build_ms']:,.0f} ms | "
+            f"{idx['insert_lines']:,} | "
             f"{idx['insert_ms_with_index']:,.0f} / {idx['insert_ms_without_index']:,.0f} ms | "
             f"{idx['insert_overhead_us_per_line']} us |"
         )
@@ -177,6 +178,33 @@ def main():
     out = os.path.join(RESULTS, "time_vs_size.png")
     fig.savefig(out, dpi=110)
     print(f"written {out}")
+    print(f"written {plot_answer_size(results)}")
+
+
+def plot_answer_size(results):
+    """Time of our trace and of Odoo's method vs the number of deliveries found."""
+    fig, ax = plt.subplots(figsize=(7, 4.6))
+    for result in results:
+        for method, style in (("ours", "-o"), ("odoo_find", "--s")):
+            points = sorted(
+                (result["answers"][label]["deliveries"], entry["median_ms"])
+                for label, entry in result["timings"].get(method, {}).items()
+                if label in result.get("answers", {}) and entry.get("median_ms") is not None
+            )
+            if points:
+                xs, ys = zip(*points, strict=True)
+                ax.plot(xs, ys, style, label=f"{METHODS[method].split(',')[0]} - {result['size']}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("customer deliveries in the answer (1 lot, 10, 100, 1000 lots, hot lot)")
+    ax.set_ylabel("median time (ms), log scale")
+    ax.set_title("Time vs answer size, per database size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    out = os.path.join(RESULTS, "time_vs_answer.png")
+    fig.savefig(out, dpi=110)
+    return out
 
 
 if __name__ == "__main__":
