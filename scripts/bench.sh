@@ -43,9 +43,10 @@ for size in "${SIZES[@]}"; do
         createdb -T "$TEMPLATE_DB" "$db"
         [ -d "$CACHE_DIR/filestore/filestore/$TEMPLATE_DB" ] &&
             cp -r "$CACHE_DIR/filestore/filestore/$TEMPLATE_DB" "$CACHE_DIR/filestore/filestore/$db"
-        /usr/bin/time -f "dataset ${size^^} built in %e s, peak RSS %M KiB" \
-            "$VENV/bin/python" "$REPO_ROOT/benchmarks/make_dataset.py" --size "$size" \
+        started=$SECONDS
+        "$VENV/bin/python" "$REPO_ROOT/benchmarks/make_dataset.py" --size "$size" \
             -c "$CACHE_DIR/odoo.conf"
+        log "dataset ${size^^} built in $((SECONDS - started)) s"
     else
         log "reusing the ${size^^} dataset in '$db'"
     fi
