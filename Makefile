@@ -24,3 +24,8 @@ wheel:  ## build the odoo-addon-lot_recall wheel into dist/
 
 clean:  ## stop the private PostgreSQL cluster and delete .cache (venv, databases, logs)
 	bash scripts/clean.sh
+
+.PHONY: bench
+SIZE ?= S
+bench:  ## benchmark the trace and notices against Odoo's own tracing: make bench SIZE=S|M|L|all
+	bash scripts/bench.sh $(SIZE)
