@@ -68,10 +68,11 @@ class LotRecallNotice(models.Model):
 
     @api.depends("recall_id.line_ids", "partner_id")
     def _compute_line_ids(self):
+        # Group each recall's lines once: filtering them per notice is quadratic.
+        empty = self.env["lot.recall.line"]
+        by_recall = {recall: recall.line_ids.grouped("partner_id") for recall in self.recall_id}
         for notice in self:
-            lines = notice.recall_id.line_ids.filtered(
-                lambda line, partner=notice.partner_id: line.partner_id == partner
-            )
+            lines = by_recall.get(notice.recall_id, {}).get(notice.partner_id, empty)
             notice.line_ids = lines
             notice.quantity_delivered = sum(lines.mapped("net_quantity"))
 

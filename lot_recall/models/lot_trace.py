@@ -56,9 +56,14 @@ class LotTrace(models.AbstractModel):
               ``supplier_lot_ref`` (as recorded on the receipt line, else on the lot)
         """
         self.env.flush_all()
+        # The planner's cost estimates of the recursive walk are far too high on large tables,
+        # enough to trigger JIT compilation, which then costs more than the whole trace.
+        [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
+        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
         [[result]] = self.env.execute_query(
             self._trace_query(list(lot_ids), company_id, include_derived)
         )
+        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
         for key in ("deliveries", "upstream"):
             for row in result[key]:
                 row["date"] = row["date"] and datetime.fromisoformat(row["date"])
@@ -101,9 +106,9 @@ walk (lot_id, depth, parent_lot_id, via_move_line_id, path) AS (
 affected AS (
     SELECT DISTINCT ON (walk.lot_id)
            walk.lot_id, walk.depth, walk.parent_lot_id, walk.via_move_line_id,
-           via.reference AS via_reference
+           (SELECT via.reference FROM stock_move_line via WHERE via.id = walk.via_move_line_id)
+           AS via_reference
       FROM walk
-      LEFT JOIN stock_move_line via ON via.id = walk.via_move_line_id
      ORDER BY walk.lot_id, walk.depth, walk.via_move_line_id
 ),
 customer_lines AS (
@@ -115,8 +120,14 @@ customer_lines AS (
            COALESCE(partner.commercial_partner_id, partner.id) AS partner_id
       FROM affected
      CROSS JOIN locations
-      JOIN stock_move_line ml
-        ON ml.lot_id = affected.lot_id AND ml.state = 'done' AND ml.company_id = %(company)s
+     -- LATERAL ... OFFSET 0: each affected lot's lines through the lot index, whatever the
+     -- planner guesses of the number of affected lots (a recursive result it cannot know).
+     CROSS JOIN LATERAL (
+           SELECT * FROM stock_move_line line
+            WHERE line.lot_id = affected.lot_id AND line.state = 'done'
+              AND line.company_id = %(company)s
+           OFFSET 0
+           ) ml
       LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
       LEFT JOIN res_partner partner ON partner.id = COALESCE(
            picking.partner_id,
@@ -146,7 +157,11 @@ stock AS (
     SELECT quant.lot_id, quant.product_id, quant.location_id, SUM(quant.quantity) AS quantity
       FROM affected
      CROSS JOIN locations
-      JOIN stock_quant quant ON quant.lot_id = affected.lot_id AND quant.company_id = %(company)s
+     CROSS JOIN LATERAL (
+           SELECT * FROM stock_quant held
+            WHERE held.lot_id = affected.lot_id AND held.company_id = %(company)s
+           OFFSET 0
+           ) quant
      WHERE quant.location_id = ANY(locations.held)
      GROUP BY quant.lot_id, quant.product_id, quant.location_id
     HAVING SUM(quant.quantity) > 0
