@@ -29,6 +29,8 @@ if [ "$installed" != "1" ]; then
     dropdb --if-exists "$TEMPLATE_DB"
     "${ODOO[@]}" -d "$TEMPLATE_DB" -i lot_recall_mrp --without-demo=all --stop-after-init \
         --log-level warn
+else
+    "${ODOO[@]}" -d "$TEMPLATE_DB" -u lot_recall --stop-after-init --log-level warn
 fi
 
 for size in "${SIZES[@]}"; do
@@ -48,7 +50,8 @@ for size in "${SIZES[@]}"; do
             -c "$CACHE_DIR/odoo.conf"
         log "dataset ${size^^} built in $((SECONDS - started)) s"
     else
-        log "reusing the ${size^^} dataset in '$db'"
+        log "reusing the ${size^^} dataset in '$db' (updating lot_recall in it)"
+        "${ODOO[@]}" -d "$db" -u lot_recall --stop-after-init --log-level warn
     fi
     log "running the ${size^^} benchmark"
     "$VENV/bin/python" "$REPO_ROOT/benchmarks/run_benchmark.py" --size "$size" \
