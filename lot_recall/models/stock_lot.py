@@ -261,7 +261,8 @@ class StockLot(models.Model):
                 "Expiry digest of %s not sent: no recipient with an email address.", company.name
             )
             return
-        quants = quants.filtered(lambda quant: quant.lot_id in new_lots).sorted(
+        new_lot_ids = set(new_lots.ids)
+        quants = quants.filtered(lambda quant: quant.lot_id.id in new_lot_ids).sorted(
             lambda q: (q.product_id.display_name, q.lot_id.expiration_date, q.lot_id.name)
         )
         expired = new_lots.filtered(lambda lot: stages[lot.id] == "expired")
