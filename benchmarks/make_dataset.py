@@ -532,7 +532,7 @@ def verify(env, info):
     assert set(deliveries.mapped("picking_type_code")) <= {"outgoing"}, deliveries
     assert all(p.state == "done" and p.partner_id for p in deliveries)
     company = lot.company_id.id
-    trace = env["lot.trace"].trace(lot.ids, company)
+    trace = env["lot.trace"]._trace(lot.ids, company)
     ours = {row["picking_id"] for row in trace["deliveries"]}
     assert ours and ours <= set(deliveries.ids) | ours, "trace finds no delivery"
     assert len(trace["lots"]) >= 7, trace["lots"]

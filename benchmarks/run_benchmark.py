@@ -124,7 +124,7 @@ class Bench:
     # -- the methods ----------------------------------------------------------------------------
 
     def ours(self, lot_ids):
-        return self.env["lot.trace"].trace(lot_ids, self.company)
+        return self.env["lot.trace"]._trace(lot_ids, self.company)
 
     def odoo_find(self, lot_ids):
         by_lot = self.env["stock.lot"].browse(lot_ids)._find_delivery_ids_by_lot()
@@ -415,7 +415,7 @@ def rss_probe(conf, db, method, lot_ids, company):
         rss_before, hwm_before = rss_kib()
         start = time.perf_counter()
         if method == "ours":
-            env["lot.trace"].trace(lot_ids, company)
+            env["lot.trace"]._trace(lot_ids, company)
         else:
             env["stock.lot"].browse(lot_ids)._find_delivery_ids_by_lot()
         elapsed = time.perf_counter() - start

@@ -1,4 +1,5 @@
 from . import (
+    lot_expiry_digest,
     lot_recall,
     lot_recall_line,
     lot_recall_notice,

@@ -272,7 +272,7 @@ class LotRecall(models.Model):
     def _apply_trace(self):
         self.ensure_one()
         start = time.perf_counter()
-        result = self.env["lot.trace"].trace(
+        result = self.env["lot.trace"]._trace(
             self.lot_ids.ids, self.company_id.id, include_derived=self.include_derived
         )
         duration_ms = round((time.perf_counter() - start) * 1000)

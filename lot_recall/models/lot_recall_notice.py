@@ -43,6 +43,12 @@ class LotRecallNotice(models.Model):
         tracking=True,
         index=True,
     )
+    failure_kind = fields.Selection(
+        [("customer", "Call the customer"), ("server", "Our mail server")],
+        readonly=True,
+        help="Why the notice could not be emailed: the customer's address (call them), or our own "
+        "mail server (fix it, then send again).",
+    )
     failure_reason = fields.Char(readonly=True)
     mail_id = fields.Many2one(
         "mail.mail", string="Queued Email", readonly=True, index="btree_not_null"
@@ -146,18 +152,31 @@ class LotRecallNotice(models.Model):
         self.ensure_one()
         return self.mail_id.state == "outgoing"
 
-    def _on_mail_result(self, mail, failure_reason=False):
-        """Called by the mail queue once our email was handed to the SMTP server (or not)."""
+    def _on_mail_result(self, mail, failure_kind=False, failure_reason=False):
+        """Record what became of our email ``mail`` once the mail queue tried to send it.
+
+        :param failure_kind: ``False`` when the SMTP server accepted the email, else
+            ``"customer"`` (no or bad address: call them) or ``"server"`` (our side: retry)
+        :param failure_reason: the reason in words a recall manager understands
+        """
         for notice in self.filtered(lambda n: n.mail_id == mail):
-            if failure_reason or mail.state == "exception":
-                notice.write(
+            if failure_kind:
+                notice.sudo().write(
                     {
                         "state": "failed",
-                        "failure_reason": failure_reason or mail.failure_reason,
+                        "failure_kind": failure_kind,
+                        "failure_reason": failure_reason,
                     }
                 )
             elif notice.state != "acknowledged":
-                notice.write({"state": "sent", "sent_date": fields.Datetime.now()})
+                notice.sudo().write(
+                    {
+                        "state": "sent",
+                        "sent_date": fields.Datetime.now(),
+                        "failure_kind": False,
+                        "failure_reason": False,
+                    }
+                )
 
     def _acknowledge(self, quantity_on_hand, action, note):
         """Record the customer's acknowledgment (public page); a later one updates it."""

@@ -92,7 +92,7 @@ class LotRecallXlsx(models.AbstractModel):
         last trace; the depth and origin of lots come from a fresh trace of the same lots."""
         recall.ensure_one()
         recall.check_access("read")
-        trace = self.env["lot.trace"].trace(
+        trace = self.env["lot.trace"]._trace(
             recall.lot_ids.ids, recall.company_id.id, include_derived=recall.include_derived
         )
         return self._workbook(

@@ -29,7 +29,7 @@ class LotTrace(models.AbstractModel):
             )
 
     @api.model
-    def trace(self, lot_ids, company_id, include_derived=True):
+    def _trace(self, lot_ids, company_id, include_derived=True):
         """Trace lots downstream and upstream within one company, in one SQL statement.
 
         :param lot_ids: ids of the lots to trace (``stock.lot``)

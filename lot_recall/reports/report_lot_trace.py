@@ -23,7 +23,7 @@ class ReportLotTrace(models.AbstractModel):
     @api.model
     def _lot_trace(self, lot):
         company = lot.company_id or self.env.company
-        trace = self.env["lot.trace"].trace(lot.ids, company.id, include_derived=True)
+        trace = self.env["lot.trace"]._trace(lot.ids, company.id, include_derived=True)
         Lot = self.env["stock.lot"]
         MoveLine = self.env["stock.move.line"]
         Partner = self.env["res.partner"]

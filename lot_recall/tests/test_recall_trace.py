@@ -45,7 +45,7 @@ class TestRecallTrace(LotRecallCase):
         self.assertTrue(recall.lot_ids.is_recalled)
         self.assertFalse(self.other_lot.is_recalled)
         # Upstream: the receipt from the supplier.
-        result = self.env["lot.trace"].trace(self.lot.ids, self.company.id)
+        result = self.env["lot.trace"]._trace(self.lot.ids, self.company.id)
         self.assertEqual(
             [
                 (row["lot_id"], row["partner_id"], row["supplier_lot_ref"])
@@ -170,7 +170,7 @@ class TestRecallTrace(LotRecallCase):
         self.assertEqual(recall.company_id, self.company)
         self.assertEqual(recall.line_ids.partner_id, self.customer_a)
         # The same lot traced in the sister company sees only the sister's customer.
-        result = self.env["lot.trace"].trace(self.lot.ids, other_company.id)
+        result = self.env["lot.trace"]._trace(self.lot.ids, other_company.id)
         self.assertEqual([row["partner_id"] for row in result["deliveries"]], [other_customer.id])
         # A lot of the sister company cannot be recalled from this company.
         other_lot = other_env["stock.lot"].create(

@@ -67,7 +67,7 @@ class LotRecallWizard(models.TransientModel):
                     }
                 )
                 continue
-            result = self.env["lot.trace"].trace(
+            result = self.env["lot.trace"]._trace(
                 wizard.lot_ids.ids, wizard.company_id.id, wizard.include_derived
             )
             deliveries = result["deliveries"]

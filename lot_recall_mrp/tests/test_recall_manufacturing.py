@@ -98,7 +98,7 @@ class TestRecallManufacturing(LotRecallCase):
         )
         self.assertEqual(recall.affected_lot_ids, self.flour_lot | bread_lot)
         self.assertEqual(recall.production_ids, production)
-        lots = self.env["lot.trace"].trace(self.flour_lot.ids, self.company.id)["lots"]
+        lots = self.env["lot.trace"]._trace(self.flour_lot.ids, self.company.id)["lots"]
         self.assertEqual(
             [(row["lot_id"], row["depth"], row["via_reference"]) for row in lots],
             [(self.flour_lot.id, 0, None), (bread_lot.id, 1, production.name)],
@@ -120,7 +120,7 @@ class TestRecallManufacturing(LotRecallCase):
         to_b = self._deliver(self.customer_b, self.cake, cake.lot_producing_id, 4)
         recall = self._recall_through_wizard(self.flour_lot)
         self.assertEqual(self._lines(recall), [("Beta Bakery", to_b.name, "MF-CAKE-1", 4.0, 0.0)])
-        lots = self.env["lot.trace"].trace(self.flour_lot.ids, self.company.id)["lots"]
+        lots = self.env["lot.trace"]._trace(self.flour_lot.ids, self.company.id)["lots"]
         self.assertEqual(
             {row["lot_id"]: (row["depth"], row["parent_lot_id"]) for row in lots},
             {

@@ -1,0 +1,113 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class LotExpiryDigest(models.AbstractModel):
+    """The daily expiry digest: select the lots to announce, render the email, mark them."""
+
+    _name = "lot.expiry.digest"
+    _description = "Lot Expiry Digest"
+
+    @api.model
+    def _cron_expiry_digest(self):
+        """Daily expiry digest (scheduled action ``lot_recall.ir_cron_lot_expiry_digest``).
+
+        For every company with expiry alerts on, email one digest to its recipients listing
+        the lots with a positive quantity in its internal locations that have expired or expire
+        within the company's horizon, with the same list as an XLSX attachment. A lot is
+        announced once per stage ("expiring", then "expired"); lots already announced at their
+        current stage are left out, and no email is sent when nothing is new. With the
+        company's auto-quarantine on, newly expired lots are quarantined.
+        """
+        companies = self.env["res.company"].search([("lot_expiry_alert_enabled", "=", True)])
+        for company in companies:
+            self.with_company(company)._send_expiry_digest(company)
+
+    def _expiry_digest_recipients(self, company):
+        users = company.lot_expiry_alert_user_ids or self.env["res.users"].search(
+            [
+                ("groups_id", "in", self.env.ref("lot_recall.group_recall_manager").id),
+                ("company_ids", "in", company.id),
+                ("share", "=", False),
+            ]
+        )
+        return users.filtered(lambda user: user.email and not user._is_superuser()).partner_id
+
+    def _send_expiry_digest(self, company):
+        now = fields.Datetime.now()
+        horizon = now + timedelta(days=company.lot_expiry_alert_days)
+        quants = self.env["stock.quant"].search(
+            [
+                ("company_id", "=", company.id),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", ">", 0),
+                ("lot_id.expiration_date", "<=", horizon),
+            ]
+        )
+        stages = {
+            lot.id: "expired" if lot.expiration_date <= now else "expiring" for lot in quants.lot_id
+        }
+        new_lots = quants.lot_id.filtered(lambda lot: lot.expiry_alert_stage != stages[lot.id])
+        if not new_lots:
+            return
+        recipients = self._expiry_digest_recipients(company)
+        if not recipients:
+            # Nothing is marked as announced: the lots come again once someone can receive them.
+            _logger.warning(
+                "Expiry digest of %s not sent: no recipient with an email address.", company.name
+            )
+            return
+        new_lot_ids = set(new_lots.ids)
+        quants = quants.filtered(lambda quant: quant.lot_id.id in new_lot_ids).sorted(
+            lambda q: (q.product_id.display_name, q.lot_id.expiration_date, q.lot_id.name)
+        )
+        expired = new_lots.filtered(lambda lot: stages[lot.id] == "expired")
+        expiring = new_lots - expired
+        values = {
+            "company": company,
+            "horizon": company.lot_expiry_alert_days,
+            "expired_count": len(expired),
+            "expiring_count": len(expiring),
+            "groups": list(quants.grouped("product_id").items()),
+            "stages": stages,
+        }
+        body = self.env["ir.qweb"]._render(
+            "lot_recall.lot_expiry_digest_email", values, lang=company.partner_id.lang
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": self.env._(
+                    "Expiry alert %(company)s: %(expired)s lots expired, %(expiring)s expiring",
+                    company=company.name,
+                    expired=len(expired),
+                    expiring=len(expiring),
+                ),
+                "body_html": body,
+                "email_from": company.email_formatted or self.env.user.email_formatted,
+                "recipient_ids": [Command.set(recipients.ids)],
+                "attachment_ids": [
+                    Command.create(
+                        {
+                            "name": self.env._(
+                                "Expiry %(date)s.xlsx", date=fields.Date.context_today(self)
+                            ),
+                            "raw": self.env["lot.recall.xlsx"].expiry_digest_xlsx(quants, stages),
+                            "mimetype": "application/vnd.openxmlformats-officedocument"
+                            ".spreadsheetml.sheet",
+                        }
+                    )
+                ],
+                "auto_delete": True,
+            }
+        )
+        expired.sudo().expiry_alert_stage = "expired"
+        expiring.sudo().expiry_alert_stage = "expiring"
+        if company.lot_expiry_auto_quarantine:
+            to_quarantine = expired.filtered(lambda lot: not lot.quarantined)
+            to_quarantine._quarantine(self.env._("Quarantined automatically: the lot has expired."))
