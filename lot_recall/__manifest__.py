@@ -3,7 +3,7 @@
 {
     "name": "Lot Traceability & Recall",
     "summary": "Trace lots to every customer delivery and run product recalls in one click",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory",
     "website": "https://github.com/lot-recall/lot_recall",
     "author": "lot_recall contributors",
@@ -30,6 +30,9 @@
         "views/stock_move_line_views.xml",
         "views/product_template_views.xml",
         "wizard/lot_recall_wizard_views.xml",
+        "wizard/lot_recall_ack_wizard_views.xml",
+        "wizard/lot_recall_close_wizard_views.xml",
+        "wizard/lot_quarantine_wizard_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -8,9 +8,16 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..models.lot_recall import ACTIVE_STATES
 from ..models.lot_recall_notice import ACK_ACTIONS
 
 ACK_NOTE_MAX_LENGTH = 4000
+# No customer holds more: larger numbers are typing errors (and overflow the database).
+ACK_QUANTITY_MAX = 10**12
+
+
+class BadAcknowledgment(ValueError):
+    """A posted acknowledgment that cannot be recorded; its message is for the customer."""
 
 
 class RecallNoticePortal(CustomerPortal):
@@ -22,7 +29,7 @@ class RecallNoticePortal(CustomerPortal):
         except (AccessError, MissingError):
             return None
 
-    def _render_recall_notice(self, notice, access_token, **values):
+    def _render_recall_notice(self, notice, access_token, status=200, **values):
         return request.render(
             "lot_recall.portal_recall_notice",
             {
@@ -34,6 +41,7 @@ class RecallNoticePortal(CustomerPortal):
                 "frontend_languages": request.env["res.lang"]._get_frontend(),
                 **values,
             },
+            status=status,
         )
 
     @http.route("/lot_recall/notice/<int:notice_id>", type="http", auth="public", methods=["GET"])
@@ -56,30 +64,61 @@ class RecallNoticePortal(CustomerPortal):
             return request.not_found()
         quantity, action, note, error = self._parse_acknowledgment(post)
         if error:
-            return self._render_recall_notice(notice, access_token, error=error, post=post)
-        notice._acknowledge(quantity, action, note)
+            return self._render_recall_notice(
+                notice, access_token, error=error, post=post, status=400
+            )
+        if notice.recall_id.state not in ACTIVE_STATES:
+            # A late answer is not an acknowledgment of an open recall, but it is never lost.
+            notice.recall_id.message_post(
+                body=request.env._(
+                    "%(customer)s answered the notice after the recall was %(state)s: "
+                    "%(quantity)s still on hand, %(action)s. %(note)s",
+                    customer=notice.partner_id.name,
+                    state=notice.recall_id._state_label(),
+                    quantity=quantity,
+                    action=self._ack_action_label(notice, action),
+                    note=note,
+                ),
+                subtype_xmlid="mail.mt_note",
+                author_id=notice.partner_id.id,
+            )
+            return self._render_recall_notice(notice, access_token, late=True)
+        notice._acknowledge(quantity, action, note, channel="portal")
         return self._render_recall_notice(notice, access_token, success=True)
 
+    def _ack_action_label(self, notice, action):
+        return dict(notice._fields["ack_action"]._description_selection(request.env))[action]
+
     def _parse_acknowledgment(self, post):
+        """(quantity, action, note, error) from the posted form; error is a sentence for the
+        customer when the input is not acceptable."""
+        try:
+            return (*self._acknowledgment_values(post), None)
+        except BadAcknowledgment as error:
+            return None, None, None, error.args[0]
+
+    def _acknowledgment_values(self, post):
         env = request.env
         try:
             quantity = float((post.get("quantity") or "").strip().replace(",", "."))
         except ValueError:
-            return None, None, None, env._("Enter the quantity you still hold as a number.")
+            raise BadAcknowledgment(
+                env._("Enter the quantity you still hold as a number.")
+            ) from None
         if not math.isfinite(quantity) or quantity < 0:
-            return None, None, None, env._("The quantity you still hold cannot be negative.")
+            raise BadAcknowledgment(env._("The quantity you still hold cannot be negative."))
+        if quantity > ACK_QUANTITY_MAX:
+            raise BadAcknowledgment(env._("Enter the quantity you still hold, in units."))
         action = post.get("action")
         if action not in dict(ACK_ACTIONS):
-            return None, None, None, env._("Choose what you did with the products.")
+            raise BadAcknowledgment(env._("Choose what you did with the products."))
         note = (post.get("note") or "").strip()
         if len(note) > ACK_NOTE_MAX_LENGTH:
-            return (
-                None,
-                None,
-                None,
+            raise BadAcknowledgment(
                 env._(
-                    "Your note is too long (at most %(max)s characters).",
-                    max=ACK_NOTE_MAX_LENGTH,
-                ),
+                    "Your note is too long (at most %(max)s characters).", max=ACK_NOTE_MAX_LENGTH
+                )
             )
-        return quantity, action, note, None
+        if any(ord(char) < 32 and char not in "\t\n\r" for char in note):
+            raise BadAcknowledgment(env._("Your note contains characters that are not text."))
+        return quantity, action, note

@@ -1,6 +1,8 @@
 from . import (
     lot_expiry_digest,
+    lot_expiry_digest_line,
     lot_recall,
+    lot_recall_acknowledgment,
     lot_recall_line,
     lot_recall_notice,
     lot_recall_xlsx,
@@ -11,6 +13,7 @@ from . import (
     res_config_settings,
     res_partner,
     stock_lot,
+    stock_move,
     stock_move_line,
     stock_picking,
     stock_quant,

@@ -9,7 +9,11 @@ _logger = logging.getLogger(__name__)
 
 
 class LotExpiryDigest(models.AbstractModel):
-    """The daily expiry digest: select the lots to announce, render the email, mark them."""
+    """The daily expiry digest: select the lots to announce, render and queue the email.
+
+    The lots are marked as announced when the SMTP server accepts the email
+    (``lot.expiry.digest.line``), not when it is queued.
+    """
 
     _name = "lot.expiry.digest"
     _description = "Lot Expiry Digest"
@@ -21,8 +25,10 @@ class LotExpiryDigest(models.AbstractModel):
         For every company with expiry alerts on, email one digest to its recipients listing
         the lots with a positive quantity in its internal locations that have expired or expire
         within the company's horizon, with the same list as an XLSX attachment. A lot is
-        announced once per stage ("expiring", then "expired"); lots already announced at their
-        current stage are left out, and no email is sent when nothing is new. With the
+        announced once per stage ("expiring", then "expired"): a lot counts as announced once
+        the SMTP server accepted a digest listing it at its current stage (or while such a
+        digest waits in the mail queue); those are left out, and no email is sent when nothing
+        is new. With the
         company's auto-quarantine on, newly expired lots are quarantined.
         """
         companies = self.env["res.company"].search([("lot_expiry_alert_enabled", "=", True)])
@@ -54,6 +60,11 @@ class LotExpiryDigest(models.AbstractModel):
             lot.id: "expired" if lot.expiration_date <= now else "expiring" for lot in quants.lot_id
         }
         new_lots = quants.lot_id.filtered(lambda lot: lot.expiry_alert_stage != stages[lot.id])
+        # Lots of a digest still waiting in the mail queue are not announced twice.
+        pending = self.env["lot.expiry.digest.line"]._pending_keys(new_lots)
+        new_lots = new_lots.filtered(
+            lambda lot: (lot.id, stages[lot.id], lot.expiration_date) not in pending
+        )
         if not new_lots:
             return
         recipients = self._expiry_digest_recipients(company)
@@ -80,34 +91,52 @@ class LotExpiryDigest(models.AbstractModel):
         body = self.env["ir.qweb"]._render(
             "lot_recall.lot_expiry_digest_email", values, lang=company.partner_id.lang
         )
-        self.env["mail.mail"].sudo().create(
-            {
-                "subject": self.env._(
-                    "Expiry alert %(company)s: %(expired)s lots expired, %(expiring)s expiring",
-                    company=company.name,
-                    expired=len(expired),
-                    expiring=len(expiring),
-                ),
-                "body_html": body,
-                "email_from": company.email_formatted or self.env.user.email_formatted,
-                "recipient_ids": [Command.set(recipients.ids)],
-                "attachment_ids": [
-                    Command.create(
-                        {
-                            "name": self.env._(
-                                "Expiry %(date)s.xlsx", date=fields.Date.context_today(self)
-                            ),
-                            "raw": self.env["lot.recall.xlsx"].expiry_digest_xlsx(quants, stages),
-                            "mimetype": "application/vnd.openxmlformats-officedocument"
-                            ".spreadsheetml.sheet",
-                        }
-                    )
-                ],
-                "auto_delete": True,
-            }
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": self.env._(
+                        "Expiry alert %(company)s: %(expired)s lots expired, %(expiring)s expiring",
+                        company=company.name,
+                        expired=len(expired),
+                        expiring=len(expiring),
+                    ),
+                    "body_html": body,
+                    "email_from": company.email_formatted or self.env.user.email_formatted,
+                    "recipient_ids": [Command.set(recipients.ids)],
+                    "attachment_ids": [
+                        Command.create(
+                            {
+                                "name": self.env._(
+                                    "Expiry %(date)s.xlsx", date=fields.Date.context_today(self)
+                                ),
+                                "raw": self.env["lot.recall.xlsx"].expiry_digest_xlsx(
+                                    quants, stages
+                                ),
+                                "mimetype": "application/vnd.openxmlformats-officedocument"
+                                ".spreadsheetml.sheet",
+                            }
+                        )
+                    ],
+                    "auto_delete": True,
+                }
+            )
         )
-        expired.sudo().expiry_alert_stage = "expired"
-        expiring.sudo().expiry_alert_stage = "expiring"
+        # The lots are marked as announced once the SMTP server accepted the email (see
+        # lot.expiry.digest.line): a digest that could not be sent is announced again.
+        self.env["lot.expiry.digest.line"].sudo().create(
+            [
+                {
+                    "mail_id": mail.id,
+                    "company_id": company.id,
+                    "lot_id": lot.id,
+                    "stage": stages[lot.id],
+                    "expiration_date": lot.expiration_date,
+                }
+                for lot in new_lots
+            ]
+        )
         if company.lot_expiry_auto_quarantine:
             to_quarantine = expired.filtered(lambda lot: not lot.quarantined)
             to_quarantine._quarantine(self.env._("Quarantined automatically: the lot has expired."))

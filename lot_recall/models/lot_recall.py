@@ -4,10 +4,11 @@ import time
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 CLASSIFICATION_HELP = """FDA recall classes:
 Class I: a situation in which there is a reasonable probability that the use of, or exposure to, a
@@ -24,6 +25,23 @@ CLASSIFICATIONS = [
     ("class_2", "Class II"),
     ("class_3", "Class III"),
 ]
+
+ACTIVE_STATES = ("traced", "notified")
+# Written only by the recall's own actions (with sudo, after their checks), never directly.
+GUARDED_FIELDS = frozenset(
+    {
+        "name",
+        "state",
+        "is_mock",
+        "affected_lot_ids",
+        "line_ids",
+        "notice_ids",
+        "trace_date",
+        "trace_duration_ms",
+    }
+)
+# Editable on a draft recall; fixed once traced (lots are then added with action_add_lots).
+FROZEN_AFTER_TRACE_FIELDS = frozenset({"company_id", "include_derived", "lot_ids"})
 
 
 class LotRecall(models.Model):
@@ -123,8 +141,16 @@ class LotRecall(models.Model):
         "lot.recall.notice", "recall_id", string="Customer Notices", readonly=True, copy=False
     )
     notice_count = fields.Integer(compute="_compute_effectiveness")
-    notice_failed_count = fields.Integer(
-        string="Customers to Call", compute="_compute_effectiveness"
+    notice_failed_count = fields.Integer(string="Failed Notices", compute="_compute_effectiveness")
+    notice_to_call_count = fields.Integer(
+        string="Customers to Call",
+        compute="_compute_effectiveness",
+        help="Customers with no or a bad email address: call them.",
+    )
+    notice_send_failed_count = fields.Integer(
+        string="Sending Failed on Our Side",
+        compute="_compute_effectiveness",
+        help="Notices our mail server could not send: fix the server, then retry.",
     )
     notified_percent = fields.Float(
         string="Notified (%)",
@@ -145,6 +171,12 @@ class LotRecall(models.Model):
         compute="_compute_effectiveness",
         help="Quantity customers reported on hand and being returned to us.",
     )
+    mail_server_info = fields.Char(
+        string="Outgoing Mail Server",
+        compute="_compute_mail_server_info",
+        help="The server the notices will be sent through: the first outgoing mail server of "
+        "Settings > Technical, else the SMTP server of Odoo's configuration.",
+    )
     trace_date = fields.Datetime(string="Last Traced", readonly=True, copy=False)
     trace_duration_ms = fields.Integer(
         string="Trace Duration (ms)",
@@ -153,7 +185,13 @@ class LotRecall(models.Model):
         help="Time the last trace took in the database, in milliseconds.",
     )
 
-    @api.depends("line_ids", "affected_lot_ids")
+    @api.depends(
+        "line_ids.partner_id",
+        "line_ids.picking_id",
+        "line_ids.quantity",
+        "line_ids.returned_quantity",
+        "affected_lot_ids",
+    )
     def _compute_trace_figures(self):
         for recall in self:
             lines = recall.line_ids
@@ -166,6 +204,7 @@ class LotRecall(models.Model):
 
     @api.depends(
         "notice_ids.state",
+        "notice_ids.failure_kind",
         "notice_ids.ack_action",
         "notice_ids.ack_quantity_on_hand",
         "line_ids.quantity",
@@ -177,7 +216,12 @@ class LotRecall(models.Model):
             acknowledged = notices.filtered(lambda n: n.state == "acknowledged")
             total = len(notices)
             recall.notice_count = total
-            recall.notice_failed_count = len(notices.filtered(lambda n: n.state == "failed"))
+            failed = notices.filtered(lambda n: n.state == "failed")
+            recall.notice_failed_count = len(failed)
+            recall.notice_send_failed_count = len(
+                failed.filtered(lambda n: n.failure_kind == "server")
+            )
+            recall.notice_to_call_count = len(failed) - recall.notice_send_failed_count
             recall.notified_percent = total and 100.0 * len(reached) / total
             recall.acknowledged_percent = total and 100.0 * len(acknowledged) / total
             recall.quantity_reported_on_hand = sum(acknowledged.mapped("ack_quantity_on_hand"))
@@ -191,6 +235,18 @@ class LotRecall(models.Model):
                     "ack_quantity_on_hand"
                 )
             )
+
+    def _compute_mail_server_info(self):
+        server = self._notice_mail_server()
+        if server:
+            info = f"{server.name} ({server.smtp_host}:{server.smtp_port})"
+        else:
+            info = self.env._(
+                "Odoo's configuration (%(host)s:%(port)s)",
+                host=config.get("smtp_server"),
+                port=config.get("smtp_port"),
+            )
+        self.mail_server_info = info
 
     @api.depends("affected_lot_ids")
     def _compute_stock_quant_count(self):
@@ -220,13 +276,128 @@ class LotRecall(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Rights first: a refused caller must not draw (and burn) a recall number.
+        self.check_access("create")
         for vals in vals_list:
+            guarded = (GUARDED_FIELDS - {"is_mock"}) & set(vals)
+            if vals.get("state", "draft") == "draft" and "state" in vals:
+                guarded.discard("state")
+            if guarded and not self.env.su:
+                raise AccessError(self._guarded_fields_message(guarded))
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                vals["name"] = self.env["ir.sequence"].sudo().with_company(company).next_by_code(
                     "lot.recall"
                 ) or self.env._("New")
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            guarded = GUARDED_FIELDS & set(vals)
+            if guarded:
+                raise AccessError(self._guarded_fields_message(guarded))
+            frozen = FROZEN_AFTER_TRACE_FIELDS & set(vals)
+            traced = self.filtered("trace_date")
+            if frozen and traced:
+                raise UserError(
+                    self.env._(
+                        "Recall %(recall)s has been traced: %(fields)s can no longer be changed. "
+                        "Use Add Lots to recall more lots; a drill becomes a real recall with "
+                        "Start Real Recall.",
+                        recall=", ".join(traced.mapped("name")),
+                        fields=self._field_labels(frozen),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
+        started = self.filtered(lambda recall: recall.state != "draft")
+        if started:
+            raise UserError(
+                self.env._(
+                    "Recalls %(recalls)s have been traced: they are evidence and cannot be "
+                    "deleted. Cancel them instead.",
+                    recalls=", ".join(started.mapped("name")),
+                )
+            )
+
+    def _field_labels(self, fnames):
+        return ", ".join(
+            sorted(self._fields[fname].get_description(self.env)["string"] for fname in fnames)
+        )
+
+    def _guarded_fields_message(self, fnames):
+        return self.env._(
+            "%(fields)s of a recall change only through its actions (Trace, Send Notices, "
+            "Close, Cancel), never directly.",
+            fields=self._field_labels(fnames),
+        )
+
+    def _is_active_real(self):
+        """Is this recall an active real recall (traced or notified, not a drill)?
+
+        The one definition of "under recall" (lot flag, shipping guard, reservation).
+        """
+        self.ensure_one()
+        return self.state in ACTIVE_STATES and not self.is_mock
+
+    @api.model
+    def _check_recall_manager(self):
+        """Refuse callers who are not Recall Managers: the one manager check of the addon."""
+        if not self.env.su and not self.env.user.has_group("lot_recall.group_recall_manager"):
+            raise AccessError(self.env._("Only a Recall Manager can do this."))
+
+    def _lock(self, nowait=False):
+        """Lock these recall rows until the end of the transaction.
+
+        A concurrent trace or send of the same recall waits (or, with ``nowait``, is told the
+        recall is busy). Under REPEATABLE READ a row changed by a transaction committed since
+        ours began raises a serialization error, which Odoo retries: expected, so not logged.
+        """
+        query = SQL(
+            "SELECT id FROM lot_recall WHERE id = ANY(%s) FOR UPDATE%s",
+            self.ids,
+            SQL(" NOWAIT") if nowait else SQL(),
+        )
+        if not nowait:
+            self.env.cr.execute(query, log_exceptions=False)
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+        except LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "Recall %(recall)s is being traced or its notices are being sent by someone "
+                    "else right now: try again in a moment.",
+                    recall=", ".join(self.mapped("name")),
+                )
+            ) from None
+
+    def _check_open(self, action):
+        """Refuse ``action`` (a verb for the message) on closed or cancelled recalls."""
+        for recall in self.filtered(lambda r: r.state in ("closed", "cancel")):
+            raise UserError(
+                self.env._(
+                    "Recall %(recall)s is %(state)s: it cannot be %(action)s.",
+                    recall=recall.name,
+                    state=recall._state_label(),
+                    action=action,
+                )
+            )
+
+    def _check_real(self, what):
+        for recall in self.filtered("is_mock"):
+            raise UserError(
+                self.env._(
+                    "%(recall)s is a mock recall: it never %(what)s.", recall=recall.name, what=what
+                )
+            )
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _stock_held_domain(self):
         self.ensure_one()
@@ -237,10 +408,6 @@ class LotRecall(models.Model):
             ("quantity", ">", 0),
         ]
 
-    def _check_recall_manager(self):
-        if not self.env.user.has_group("lot_recall.group_recall_manager"):
-            raise AccessError(self.env._("Only a Recall Manager can do this."))
-
     def action_trace(self):
         """Trace the recalled lots again and replace the affected lots and deliveries.
 
@@ -248,40 +415,113 @@ class LotRecall(models.Model):
         since the previous trace is posted in the chatter. Concurrent traces of one recall
         are serialised by a row lock, so lines are never duplicated.
         """
+        self.check_access("write")
+        self._check_open(self.env._("traced again"))
         for recall in self:
-            if recall.state in ("closed", "cancel"):
-                raise UserError(
-                    self.env._(
-                        "Recall %(recall)s is %(state)s: it cannot be traced again.",
-                        recall=recall.name,
-                        state=dict(recall._fields["state"]._description_selection(self.env))[
-                            recall.state
-                        ],
-                    )
-                )
-            # A concurrent trace or send of this recall makes this fail with a serialization
-            # error, which Odoo retries: expected, so not logged as a bad query.
-            self.env.cr.execute(
-                SQL("SELECT id FROM lot_recall WHERE id = %s FOR UPDATE", recall.id),
-                log_exceptions=False,
-            )
-            recall.invalidate_recordset(["line_ids", "affected_lot_ids"])
+            recall._lock()
+            recall.invalidate_recordset(["line_ids", "affected_lot_ids", "notice_ids"])
             recall._apply_trace()
         return True
 
+    def action_add_lots(self, lot_ids):
+        """Add lots to this recall and trace it again; lots are never removed from a recall.
+
+        :param lot_ids: ids of ``stock.lot`` of the recall's company
+        """
+        self.ensure_one()
+        self.check_access("write")
+        self._check_open(self.env._("extended"))
+        lots = self.env["stock.lot"].browse(lot_ids).exists()
+        lots.check_access("read")
+        new_lots = lots - self.lot_ids
+        if not new_lots:
+            raise UserError(self.env._("These lots are already recalled by %s.", self.name))
+        self._lock()
+        self.sudo().write({"lot_ids": [fields.Command.link(lot.id) for lot in new_lots]})
+        self._check_lots()
+        self.message_post(
+            body=self.env._("Lots added: %(lots)s.", lots=", ".join(new_lots.mapped("name"))),
+            subtype_xmlid="mail.mt_note",
+        )
+        if self.state != "draft":
+            self.invalidate_recordset(["line_ids", "affected_lot_ids", "notice_ids"])
+            self._apply_trace()
+        return True
+
+    def action_open_add_lots(self):
+        """Open the recall wizard on this recall's lots, to add more lots to it."""
+        self.ensure_one()
+        action = self.lot_ids.action_open_recall_wizard()
+        action["name"] = self.env._("Add Lots to %s", self.name)
+        return action
+
+    def action_start_real_recall(self):
+        """Open the recall wizard with this drill's lots, for a real recall."""
+        self.ensure_one()
+        if not self.is_mock:
+            raise UserError(self.env._("%s is already a real recall.", self.name))
+        action = self.lot_ids.action_open_recall_wizard()
+        action["context"] = dict(
+            action["context"],
+            default_reason=self.reason,
+            default_classification=self.classification,
+            default_include_derived=self.include_derived,
+            default_is_mock=False,
+        )
+        return action
+
+    def _check_no_other_real_recall(self):
+        """A lot is under at most one active real recall: refuse a second one."""
+        self.ensure_one()
+        if self.is_mock:
+            return
+        others = (
+            self.sudo()
+            .search(
+                [
+                    ("id", "!=", self.id),
+                    ("lot_ids", "in", self.lot_ids.ids),
+                    ("state", "in", ACTIVE_STATES),
+                    ("is_mock", "=", False),
+                ]
+            )
+            .with_env(self.env)
+        )
+        if others:
+            raise UserError(
+                self.env._(
+                    "Lots %(lots)s are already under recall %(recalls)s: add the other lots to "
+                    "that recall (Add Lots) instead of opening a second one.",
+                    lots=", ".join((others.sudo().lot_ids & self.lot_ids).mapped("name")),
+                    recalls=", ".join(others._names_for_user()),
+                )
+            )
+
+    def _names_for_user(self):
+        """Names of these recalls, or a neutral word for those the user may not read."""
+        readable = self._filtered_access("read")
+        return readable.mapped("name") + [self.env._("a recall you cannot read")] * (
+            len(self) - len(readable)
+        )
+
     def _apply_trace(self):
         self.ensure_one()
+        self._check_no_other_real_recall()
         start = time.perf_counter()
         result = self.env["lot.trace"]._trace(
             self.lot_ids.ids, self.company_id.id, include_derived=self.include_derived
         )
         duration_ms = round((time.perf_counter() - start) * 1000)
+        affected_ids = [row["lot_id"] for row in result["lots"]]
+        if not self.is_mock:
+            self.env["stock.lot"].browse(affected_ids)._lot_recall_touch()
         before = {line.move_line_id.id: line.partner_id for line in self.line_ids}
         had_trace = bool(self.trace_date)
-        self.line_ids.unlink()
-        self.write(
+        recall = self.sudo()
+        recall.line_ids.unlink()
+        recall.write(
             {
-                "affected_lot_ids": [fields.Command.set([row["lot_id"] for row in result["lots"]])],
+                "affected_lot_ids": [fields.Command.set(affected_ids)],
                 "line_ids": [
                     fields.Command.create(
                         {
@@ -303,24 +543,34 @@ class LotRecall(models.Model):
                 "state": "traced" if self.state == "draft" else self.state,
             }
         )
-        self._sync_notices()
+        self._sync_notices(before)
         self._post_trace_summary(before, had_trace, duration_ms)
 
-    def _sync_notices(self):
+    def _sync_notices(self, before):
         """One notice per customer reached; notices never sent are dropped with their customer,
-        sent ones are kept for the record."""
+        sent ones are kept for the record. A customer already notified who received a delivery
+        the previous trace did not know of is notified again (its notice goes back to pending).
+        """
         self.ensure_one()
         customers = self.line_ids.partner_id
-        existing = self.notice_ids
+        existing = self.sudo().notice_ids
         existing.filtered(
             lambda n: (
                 n.partner_id not in customers and n.state in ("pending", "failed") and not n.mail_id
             )
         ).unlink()
-        missing = customers - existing.exists().partner_id
-        self.env["lot.recall.notice"].create(
+        existing = existing.exists()
+        missing = customers - existing.partner_id
+        self.env["lot.recall.notice"].sudo().with_context(mail_create_nolog=True).create(
             [{"recall_id": self.id, "partner_id": partner.id} for partner in missing]
         )
+        if before:
+            new_lines = self.line_ids.filtered(lambda line: line.move_line_id.id not in before)
+            existing.filtered(
+                lambda n: (
+                    n.state in ("sent", "acknowledged") and n.partner_id in new_lines.partner_id
+                )
+            )._renotify(new_lines)
 
     def _post_trace_summary(self, before, had_trace, duration_ms):
         after = {line.move_line_id.id: line for line in self.line_ids}
@@ -359,14 +609,10 @@ class LotRecall(models.Model):
 
     def action_quarantine(self):
         """Block the affected stock we still hold: no new reservation, no delivery."""
+        self.check_access("write")
+        self._check_real(self.env._("blocks stock"))
         for recall in self:
-            if recall.is_mock:
-                raise UserError(
-                    self.env._(
-                        "%(recall)s is a mock recall: it never blocks stock.", recall=recall.name
-                    )
-                )
-            if recall.state not in ("traced", "notified"):
+            if recall.state not in ACTIVE_STATES:
                 raise UserError(self.env._("Trace the recall before quarantining its stock."))
             quants = self.env["stock.quant"].search(recall._stock_held_domain())
             lots = quants.lot_id.filtered(lambda lot: not lot.quarantined)
@@ -385,32 +631,23 @@ class LotRecall(models.Model):
         """Queue the notice of every customer not yet reached (pending or failed).
 
         Safe to run again: a notice already sent, acknowledged or waiting in the mail queue is
-        never sent twice. Concurrent sends of one recall are serialised by a row lock.
+        never sent twice. Concurrent sends of one recall: the second is told the recall is busy.
+        The mail queue is triggered at once rather than at its next scheduled run.
         """
         self._check_recall_manager()
+        self._check_real(self.env._("emails anyone"))
         template = self.env.ref("lot_recall.mail_template_recall_notice")
         for recall in self:
-            if recall.is_mock:
-                raise UserError(
-                    self.env._(
-                        "%(recall)s is a mock recall: it never emails anyone.", recall=recall.name
-                    )
-                )
-            if recall.state not in ("traced", "notified"):
+            if recall.state not in ACTIVE_STATES:
                 raise UserError(self.env._("Trace the recall before sending its notices."))
-            # A concurrent trace or send of this recall makes this fail with a serialization
-            # error, which Odoo retries: expected, so not logged as a bad query.
-            self.env.cr.execute(
-                SQL("SELECT id FROM lot_recall WHERE id = %s FOR UPDATE", recall.id),
-                log_exceptions=False,
-            )
+            recall._lock(nowait=True)
             recall.invalidate_recordset(["notice_ids"])
             recall.notice_ids.invalidate_recordset()
             to_send = recall.notice_ids.filtered(
                 lambda n: n.state in ("pending", "failed") and not n._is_queued()
             )
             to_send._queue(template)
-            recall.state = "notified"
+            recall.sudo().state = "notified"
             recall.message_post(
                 body=self.env._(
                     "%(queued)s notices queued; %(failed)s customers have no email address "
@@ -420,7 +657,41 @@ class LotRecall(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return True
+
+    @api.model
+    def _notice_mail_server(self):
+        """The outgoing mail server notices go through (empty: Odoo's configured SMTP)."""
+        return self.env["ir.mail_server"].sudo().search([], order="sequence, id", limit=1)
+
+    def action_test_mail_server(self):
+        """Connect to the outgoing mail server the notices will use, and say how it went."""
+        self._check_recall_manager()
+        server = self._notice_mail_server()
+        try:
+            smtp = self.env["ir.mail_server"].sudo().connect(mail_server_id=server.id or None)
+        except Exception as error:  # any failure is shown to the manager, in words
+            raise UserError(
+                self.env._(
+                    "Could not connect to %(server)s: %(error)s. Check Settings > Technical > "
+                    "Outgoing Mail Servers.",
+                    server=self.mail_server_info or "-",
+                    error=error,
+                )
+            ) from error
+        if smtp:
+            smtp.quit()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Connected to %(server)s: notices can be sent.", server=self.mail_server_info
+                ),
+            },
+        }
 
     def action_print_notices(self):
         self.ensure_one()
@@ -467,7 +738,7 @@ class LotRecall(models.Model):
             )
             for notice in due:
                 notice._queue(template)
-                notice.reminder_count += 1
+                notice.sudo().reminder_count += 1
 
     def _action_open_records(self, model, domain, name):
         return {
@@ -506,15 +777,67 @@ class LotRecall(models.Model):
         return action
 
     def action_close(self):
+        """Ask for confirmation, listing what is still open, before closing."""
+        self.ensure_one()
         self._check_recall_manager()
-        if self.filtered(lambda r: r.state in ("draft", "cancel")):
+        self._check_closable_state()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Recall %s", self.name),
+            "res_model": "lot.recall.close.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_recall_id": self.id},
+        }
+
+    def _check_closable_state(self):
+        if self.filtered(lambda r: r.state not in ACTIVE_STATES):
             raise UserError(self.env._("Only traced or notified recalls can be closed."))
-        self.state = "closed"
+
+    def _open_items(self):
+        """What is still open on this recall, for the close confirmation."""
+        self.ensure_one()
+        notices = self.notice_ids
+        quants = self.env["stock.quant"].search(self._stock_held_domain())
+        return {
+            "pending": notices.filtered(lambda n: n.state == "pending"),
+            "failed": notices.filtered(lambda n: n.state == "failed"),
+            "unacknowledged": notices.filtered(lambda n: n.state == "sent"),
+            "stock_quantity": sum(quants.mapped("quantity")),
+        }
+
+    def _close(self, reason=False):
+        """Close the recall (Recall Managers). A real recall with customers not yet reached
+        (notices pending or failed) needs a reason, which is logged."""
+        self._check_recall_manager()
+        self._check_closable_state()
+        for recall in self:
+            items = recall._open_items()
+            unreached = items["pending"] | items["failed"]
+            if unreached and not recall.is_mock and not (reason or "").strip():
+                raise UserError(
+                    self.env._(
+                        "%(count)s customers of %(recall)s have not been reached (notices pending "
+                        "or failed): give the reason for closing anyway.",
+                        count=len(unreached),
+                        recall=recall.name,
+                    )
+                )
+            recall.sudo().state = "closed"
+            if reason:
+                recall.message_post(
+                    body=self.env._(
+                        "Closed with %(count)s customers not reached. Reason: %(reason)s",
+                        count=len(unreached),
+                        reason=reason,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
         return True
 
     def action_cancel(self):
         self._check_recall_manager()
         if self.filtered(lambda r: r.state == "closed"):
             raise UserError(self.env._("A closed recall cannot be cancelled."))
-        self.state = "cancel"
+        self.sudo().state = "cancel"
         return True

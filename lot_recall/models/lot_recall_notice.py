@@ -3,6 +3,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 ACK_ACTIONS = [
     ("destroyed", "Destroyed"),
@@ -20,6 +21,8 @@ class LotRecallNotice(models.Model):
     _inherit = ["portal.mixin", "mail.thread"]
     _order = "recall_id desc, state, partner_id"
     _rec_name = "partner_id"
+    # Users read notices and may log notes on them; every field is written by the recall's code.
+    _mail_post_access = "read"
 
     recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
@@ -61,6 +64,13 @@ class LotRecallNotice(models.Model):
     )
     ack_action = fields.Selection(ACK_ACTIONS, string="Action Taken", readonly=True)
     ack_note = fields.Text(string="Customer Note", readonly=True)
+    ack_ids = fields.One2many(
+        "lot.recall.acknowledgment",
+        "notice_id",
+        string="Acknowledgments",
+        readonly=True,
+        help="Every acknowledgment of this notice, first and later ones, as recorded.",
+    )
     line_ids = fields.Many2many("lot.recall.line", string="Deliveries", compute="_compute_line_ids")
     quantity_delivered = fields.Float(digits="Product Unit of Measure", compute="_compute_line_ids")
 
@@ -81,6 +91,25 @@ class LotRecallNotice(models.Model):
             lines = by_recall.get(notice.recall_id, {}).get(notice.partner_id, empty)
             notice.line_ids = lines
             notice.quantity_delivered = sum(lines.mapped("net_quantity"))
+
+    def unlink(self):
+        # Checked before mail.thread's unlink, which deletes the record's messages and with
+        # them its queued email (mail.mail inherits mail.message), clearing mail_id.
+        self._check_unlink_never_sent()
+        return super().unlink()
+
+    def _check_unlink_never_sent(self):
+        """A notice once sent or acknowledged is evidence: never deleted, by anyone."""
+        kept = self.filtered(
+            lambda n: n.state in ("sent", "acknowledged") or n.mail_id or n.ack_ids
+        )
+        if kept:
+            raise UserError(
+                self.env._(
+                    "The recall notices of %(customers)s were sent: they are kept as evidence.",
+                    customers=", ".join(kept.partner_id.mapped("display_name")),
+                )
+            )
 
     def _compute_access_url(self):
         for notice in self:
@@ -114,29 +143,51 @@ class LotRecallNotice(models.Model):
             recipient = notice._find_recipient()
             values = {"recipient_id": recipient.id, "email": recipient.email or False}
             if recipient.email:
-                values["failure_reason"] = False
+                values.update(failure_kind=False, failure_reason=False)
                 to_queue |= notice
             else:
                 values.update(
                     state="failed",
+                    failure_kind="customer",
                     failure_reason=self.env._("No email address: call the customer."),
                 )
-            notice.write(values)
+            notice.sudo().write(values)
         if not to_queue:
             return
-        for notice in to_queue:
+        for notice in to_queue.sudo():
             notice._portal_ensure_token()
-        mails = template.send_mail_batch(to_queue.ids)
+        mails = template.sudo().send_mail_batch(to_queue.ids)
         mail_by_notice = {mail.res_id: mail for mail in mails}
         bodies = {}
         for notice in to_queue:
-            notice.mail_id = mail_by_notice[notice.id]
+            notice.sudo().mail_id = mail_by_notice[notice.id]
             bodies[notice.id] = self.env._(
                 "Recall notice %(recall)s queued for %(email)s.",
                 recall=notice.recall_id.name,
                 email=notice.email,
             )
         to_queue._message_log_batch(bodies=bodies)
+
+    def _renotify(self, new_lines):
+        """These customers were notified, then a re-trace found deliveries to them that their
+        notice did not list: back to pending, so the next sending tells them; history kept."""
+        for notice in self:
+            lines = new_lines.filtered(
+                lambda line, notice=notice: line.partner_id == notice.partner_id
+            )
+            notice.sudo().write(
+                {"state": "pending", "failure_kind": False, "failure_reason": False}
+            )
+            notice.message_post(
+                body=self.env._(
+                    "New deliveries found by a later trace (%(deliveries)s): the customer will "
+                    "be notified again.",
+                    deliveries=", ".join(
+                        sorted(set(lines.mapped(lambda line: line.picking_id.name or "-")))
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _render_pdfs(self):
         """The PDF notice of each of these notices: {notice id: PDF bytes}.
@@ -150,7 +201,7 @@ class LotRecallNotice(models.Model):
 
     def _is_queued(self):
         self.ensure_one()
-        return self.mail_id.state == "outgoing"
+        return self.sudo().mail_id.state == "outgoing"
 
     def _on_mail_result(self, mail, failure_kind=False, failure_reason=False):
         """Record what became of our email ``mail`` once the mail queue tried to send it.
@@ -178,31 +229,83 @@ class LotRecallNotice(models.Model):
                     }
                 )
 
-    def _acknowledge(self, quantity_on_hand, action, note):
-        """Record the customer's acknowledgment (public page); a later one updates it."""
+    def _acknowledge(self, quantity_on_hand, action, note, channel="portal", author=None):
+        """Record an acknowledgment of this notice: by the customer on the notice page
+        (``channel="portal"``) or recorded by staff from a call, email, letter or visit.
+
+        Each acknowledgment is kept as a history row; the notice shows the latest.
+
+        :param author: the partner who answered (the customer for the portal; defaults to the
+            notice's customer)
+        """
         self.ensure_one()
-        previous = self.ack_date
-        self.write(
+        previous = self.ack_ids
+        ack = (
+            self.env["lot.recall.acknowledgment"]
+            .sudo()
+            .create(
+                {
+                    "notice_id": self.id,
+                    "channel": channel,
+                    "quantity_on_hand": quantity_on_hand,
+                    "action": action,
+                    "note": note or False,
+                    "recorded_by_id": False if channel == "portal" else self.env.user.id,
+                }
+            )
+        )
+        self.sudo().write(
             {
                 "state": "acknowledged",
-                "ack_date": fields.Datetime.now(),
+                "ack_date": ack.date,
                 "ack_quantity_on_hand": quantity_on_hand,
                 "ack_action": action,
                 "ack_note": note or False,
             }
         )
+        author = author or self.partner_id
+        action_label = dict(self._fields["ack_action"]._description_selection(self.env))[action]
+        channel_label = dict(ack._fields["channel"]._description_selection(self.env))[channel]
+        if channel == "portal":
+            headline = (
+                self.env._("Acknowledgment updated by the customer.")
+                if previous
+                else self.env._("Acknowledged by the customer.")
+            )
+        else:
+            headline = self.env._(
+                "Acknowledgment by %(channel)s recorded by %(user)s.",
+                channel=channel_label,
+                user=self.env.user.name,
+            )
         body = Markup("<p>%s</p><ul><li>%s</li><li>%s</li>%s</ul>") % (
-            self.env._("Acknowledgment updated by the customer.")
-            if previous
-            else self.env._("Acknowledged by the customer."),
+            headline,
             self.env._("Quantity still on hand: %(qty)s", qty=quantity_on_hand),
-            self.env._("Action taken: %(action)s", action=dict(ACK_ACTIONS)[action]),
+            self.env._("Action taken: %(action)s", action=action_label),
             Markup("<li>%s</li>") % note if note else "",
         )
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
-        self.recall_id.message_post(
+        self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=author.id)
+        self.recall_id.sudo().message_post(
             body=self.env._(
-                "%(customer)s acknowledged the recall notice.", customer=self.partner_id.name
+                "%(customer)s acknowledged the recall notice (%(channel)s).",
+                customer=self.partner_id.name,
+                channel=channel_label,
             ),
             subtype_xmlid="mail.mt_note",
+            author_id=author.id,
         )
+        return ack
+
+    def action_record_acknowledgment(self):
+        """Record an acknowledgment the customer gave by phone, email, letter or visit."""
+        self.ensure_one()
+        self.check_access("read")
+        self.recall_id._check_open(self.env._("acknowledged"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record Acknowledgment"),
+            "res_model": "lot.recall.ack.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_notice_id": self.id},
+        }

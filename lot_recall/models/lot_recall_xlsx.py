@@ -92,6 +92,7 @@ class LotRecallXlsx(models.AbstractModel):
         last trace; the depth and origin of lots come from a fresh trace of the same lots."""
         recall.ensure_one()
         recall.check_access("read")
+        recall.lot_ids._lot_recall_check_trace_access(recall.company_id)
         trace = self.env["lot.trace"]._trace(
             recall.lot_ids.ids, recall.company_id.id, include_derived=recall.include_derived
         )

@@ -1,5 +1,6 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from datetime import datetime
 
 from odoo import api, models
@@ -64,10 +65,57 @@ class LotTrace(models.AbstractModel):
             self._trace_query(list(lot_ids), company_id, include_derived)
         )
         self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        lots = self._shortest_paths(result.pop("roots"), result.pop("links"))
         for key in ("deliveries", "upstream"):
             for row in result[key]:
                 row["date"] = row["date"] and datetime.fromisoformat(row["date"])
-        return result
+        return {"lots": lots, **result}
+
+    @api.model
+    def _shortest_paths(self, roots, links):
+        """The ``lots`` rows of :meth:`_trace`: a breadth-first search from the ``roots`` (lot
+        ids, depth 0) over the distinct ``links`` ``[parent_lot_id, lot_id, via_move_line_id,
+        via_reference]``, each lot and link visited once. A lot gets its shortest distance from
+        a root; of the links into it from the previous depth, the one with the smallest
+        ``via_move_line_id`` (then the smallest parent) gives its parent and via line.
+        Rows are ordered by depth, then lot id."""
+        children = defaultdict(list)
+        for parent_id, lot_id, via_id, via_reference in links:
+            children[parent_id].append((via_id, parent_id, lot_id, via_reference))
+        frontier = sorted(set(roots))
+        seen = set(frontier)
+        lots = [
+            {
+                "lot_id": lot_id,
+                "depth": 0,
+                "parent_lot_id": None,
+                "via_move_line_id": None,
+                "via_reference": None,
+            }
+            for lot_id in frontier
+        ]
+        depth = 0
+        while frontier:
+            depth += 1
+            best = {}
+            for parent_id in frontier:
+                for link in children[parent_id]:
+                    lot_id = link[2]
+                    if lot_id not in seen and (lot_id not in best or link[:2] < best[lot_id][:2]):
+                        best[lot_id] = link
+            frontier = sorted(best)
+            seen.update(frontier)
+            lots.extend(
+                {
+                    "lot_id": lot_id,
+                    "depth": depth,
+                    "parent_lot_id": best[lot_id][1],
+                    "via_move_line_id": best[lot_id][0],
+                    "via_reference": best[lot_id][3],
+                }
+                for lot_id in frontier
+            )
+        return lots
 
     @api.model
     def _trace_query(self, lot_ids, company_id, include_derived):
@@ -82,18 +130,23 @@ WITH RECURSIVE locations AS (
            COALESCE(array_agg(id) FILTER (WHERE usage = 'production'), '{}') AS production
       FROM stock_location
 ),
-walk (lot_id, depth, parent_lot_id, via_move_line_id, path) AS (
-    SELECT lot.id, 0, NULL::integer, NULL::integer, ARRAY[lot.id]
-      FROM stock_lot lot
-     WHERE lot.id = ANY(%(lot_ids)s)
- UNION ALL
+roots AS (
+    SELECT lot.id AS lot_id FROM stock_lot lot WHERE lot.id = ANY(%(lot_ids)s)
+),
+reached (lot_id) AS (
+    -- Every lot made from the input lots, each expanded once: UNION (not UNION ALL) drops the
+    -- lots already reached, so the walk costs one step per distinct lot, however many paths,
+    -- move lines or cycles lead to it. Depths and parents come from the links below.
+    SELECT lot_id FROM roots
+ UNION
     -- A consumed line (into a production location: manufacturing and unbuild orders) is
     -- linked to the lines it produced by stock_move_line_consume_rel.
-    SELECT output.lot_id, walk.depth + 1, walk.lot_id, output.id, walk.path || output.lot_id
-      FROM walk
+    SELECT output.lot_id
+      FROM reached
      CROSS JOIN locations
       JOIN stock_move_line input
-        ON input.lot_id = walk.lot_id AND input.state = 'done' AND input.company_id = %(company)s
+        ON input.lot_id = reached.lot_id AND input.state = 'done'
+       AND input.company_id = %(company)s
        AND input.location_dest_id = ANY(locations.production)
       JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = input.id
       JOIN stock_move_line output
@@ -101,15 +154,28 @@ walk (lot_id, depth, parent_lot_id, via_move_line_id, path) AS (
        AND output.company_id = %(company)s
      WHERE %(include_derived)s
        AND output.lot_id IS NOT NULL
-       AND NOT output.lot_id = ANY(walk.path)
 ),
-affected AS (
-    SELECT DISTINCT ON (walk.lot_id)
-           walk.lot_id, walk.depth, walk.parent_lot_id, walk.via_move_line_id,
-           (SELECT via.reference FROM stock_move_line via WHERE via.id = walk.via_move_line_id)
-           AS via_reference
-      FROM walk
-     ORDER BY walk.lot_id, walk.depth, walk.via_move_line_id
+links AS (
+    -- The distinct links out of the reached lots (the same join, once per reached lot): the
+    -- breadth-first search of _trace() gives each lot its depth, parent and producing line.
+    SELECT DISTINCT input.lot_id AS parent_lot_id, output.lot_id,
+           output.id AS via_move_line_id, output.reference AS via_reference
+      FROM reached
+     CROSS JOIN locations
+     CROSS JOIN LATERAL (
+           SELECT * FROM stock_move_line line
+            WHERE line.lot_id = reached.lot_id AND line.state = 'done'
+              AND line.company_id = %(company)s
+              AND line.location_dest_id = ANY(locations.production)
+           OFFSET 0
+           ) input
+      JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = input.id
+      JOIN stock_move_line output
+        ON output.id = rel.consume_line_id AND output.state = 'done'
+       AND output.company_id = %(company)s
+     WHERE %(include_derived)s
+       AND output.lot_id IS NOT NULL
+       AND output.lot_id <> input.lot_id
 ),
 customer_lines AS (
     -- Deliveries (into a customer location, not from one) and returns (from a customer
@@ -118,13 +184,13 @@ customer_lines AS (
            ml.quantity_product_uom AS quantity,
            ml.location_id = ANY(locations.customer) AS is_return,
            COALESCE(partner.commercial_partner_id, partner.id) AS partner_id
-      FROM affected
+      FROM reached
      CROSS JOIN locations
      -- LATERAL ... OFFSET 0: each affected lot's lines through the lot index, whatever the
      -- planner guesses of the number of affected lots (a recursive result it cannot know).
      CROSS JOIN LATERAL (
            SELECT * FROM stock_move_line line
-            WHERE line.lot_id = affected.lot_id AND line.state = 'done'
+            WHERE line.lot_id = reached.lot_id AND line.state = 'done'
               AND line.company_id = %(company)s
            OFFSET 0
            ) ml
@@ -155,11 +221,11 @@ allocated AS (
 ),
 stock AS (
     SELECT quant.lot_id, quant.product_id, quant.location_id, SUM(quant.quantity) AS quantity
-      FROM affected
+      FROM reached
      CROSS JOIN locations
      CROSS JOIN LATERAL (
            SELECT * FROM stock_quant held
-            WHERE held.lot_id = affected.lot_id AND held.company_id = %(company)s
+            WHERE held.lot_id = reached.lot_id AND held.company_id = %(company)s
            OFFSET 0
            ) quant
      WHERE quant.location_id = ANY(locations.held)
@@ -181,7 +247,9 @@ upstream AS (
        AND ml.company_id = %(company)s
 )
 SELECT json_build_object(
-    'lots', (SELECT COALESCE(json_agg(affected ORDER BY depth, lot_id), '[]') FROM affected),
+    'roots', (SELECT COALESCE(json_agg(lot_id), '[]') FROM roots),
+    'links', (SELECT COALESCE(json_agg(json_build_array(
+                  parent_lot_id, lot_id, via_move_line_id, via_reference)), '[]') FROM links),
     'deliveries', (SELECT COALESCE(json_agg(allocated ORDER BY date, move_line_id), '[]')
                      FROM allocated),
     'stock', (SELECT COALESCE(json_agg(stock ORDER BY lot_id, location_id), '[]') FROM stock),

@@ -1,53 +1,306 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import ast
+import logging
+import re
+import smtplib
+
+import psycopg2.errors
+
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+NOTICE_MODEL = "lot.recall.notice"
+
+
+def _short_error(error, limit=200):
+    """The first line of the innermost cause of ``error`` (QWeb wraps the real error)."""
+    for _depth in range(10):
+        inner = error.__cause__ or error.__context__
+        if inner is None:
+            break
+        error = inner
+    text = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _smtp_error(technical):
+    """(exception name, arguments) of the smtplib error Odoo wrote in ``technical``: e.g.
+    ``"...\\nSMTPRecipientsRefused: {'a@b': (550, b'...')}"`` → ``("SMTPRecipientsRefused",
+    {...})``; ``(None, None)`` when there is none."""
+    match = re.search(r"\b(SMTP\w+): (.+)$", technical or "", re.S)
+    if not match:
+        return None, None
+    try:
+        return match[1], ast.literal_eval(match[2].strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return match[1], None
+
+
+def _smtp_reply(code, message):
+    if isinstance(message, bytes):
+        message = message.decode(errors="replace")
+    return f"{code} {message}".strip()
 
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
-    def _send(self, *args, **kwargs):
-        self._attach_recall_notice_pdfs()
-        return super()._send(*args, **kwargs)
+    def _send(
+        self,
+        auto_commit=False,
+        raise_exception=False,
+        smtp_session=None,
+        alias_domain_id=False,
+        mail_server=False,
+        post_send_callback=None,
+    ):
+        """Send the recall notices one by one, each with its PDF, each under a row lock.
 
-    def _attach_recall_notice_pdfs(self):
-        """Attach its PDF to each recall notice email about to leave the queue."""
-        mails = self.filtered(
-            lambda mail: (
-                mail.model == "lot.recall.notice"
-                and mail.state == "outgoing"
-                and not mail.attachment_ids
+        A notice whose PDF cannot be rendered fails alone (``exception``, notice failed); the
+        other emails of the batch still go. An SMTP server dropping the connection while sending
+        a notice fails that notice with the reason before the error stops the batch (Odoo's
+        behaviour: the session is unusable; the other emails wait for the next run).
+        """
+        kwargs = {
+            "auto_commit": auto_commit,
+            "raise_exception": raise_exception,
+            "smtp_session": smtp_session,
+            "alias_domain_id": alias_domain_id,
+            "mail_server": mail_server,
+            "post_send_callback": post_send_callback,
+        }
+        notice_mails = self.browse([mail.id for mail in self.sudo() if mail.model == NOTICE_MODEL])
+        digest_mails = self.browse(
+            self.env["lot.expiry.digest.line"]
+            .sudo()
+            .search([("mail_id", "in", self.ids)])
+            .mail_id.ids
+        )
+        others = self - notice_mails - digest_mails
+        if others:
+            super(MailMail, others)._send(**kwargs)
+        # Our own emails are sent, and their outcome recorded, whoever runs the queue: Odoo
+        # writes the sent state on their mail.message, which a queue run by a user who is not
+        # the author, nor may write the notice, would be refused (sent, yet recorded failed).
+        if digest_mails:
+            super(MailMail, digest_mails.sudo())._send(**kwargs)
+        for mail in notice_mails.sudo():
+            if not mail._lot_recall_lock():
+                continue  # another run of the queue is sending it, or has sent it
+            # Failures recorded here are committed with the next email, or by the caller (the
+            # mail queue's scheduled action commits once done, even after a lost session).
+            if not mail._lot_recall_attach_pdf():
+                continue
+            try:
+                super(MailMail, mail)._send(**kwargs)
+            except smtplib.SMTPServerDisconnected as error:
+                mail._lot_recall_record_disconnection(error)
+                raise
+        return True
+
+    def _lot_recall_lock(self):
+        """Lock this outgoing email's row until the end of the transaction, so that concurrent
+        runs of the mail queue never send it twice.
+
+        :return: False when it is no longer outgoing, or another transaction locked or changed
+            it (Odoo's REPEATABLE READ raises a serialization failure on a row updated since our
+            snapshot: someone else sent it)
+        """
+        self.ensure_one()
+        self.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM mail_mail WHERE id = %s AND state = 'outgoing' "
+                        "FOR UPDATE SKIP LOCKED",
+                        self.id,
+                    ),
+                    log_exceptions=False,
+                )
+                locked = bool(self.env.cr.fetchone())
+        except psycopg2.errors.SerializationFailure:
+            locked = False
+        if not locked:
+            _logger.info("Mail %s skipped: sent or being sent by another run of the queue", self.id)
+        # Whatever the cache says, read the locked row again.
+        self.invalidate_recordset()
+        return locked
+
+    def _lot_recall_attach_pdf(self):
+        """Attach its PDF notice to this recall notice email.
+
+        :return: False when the PDF could not be rendered: the email is then marked failed
+            (``exception``, so the queue skips it) and its notice failed with the reason.
+        """
+        self.ensure_one()
+        mail = self.sudo()
+        if mail.attachment_ids:
+            return True  # sent again after a failure: the PDF is already attached
+        notice = self.env[NOTICE_MODEL].sudo().browse(mail.res_id).exists()
+        if not notice:
+            return True
+        try:
+            with self.env.cr.savepoint():
+                pdf = notice._render_pdfs()[notice.id]
+                name = notice._get_report_base_filename()
+        except MemoryError:
+            raise  # as Odoo does: not this notice's fault, the queue run stops
+        except Exception as error:  # a broken notice must not block the queue
+            _logger.warning(
+                "Recall notice %s (mail %s): the PDF could not be rendered",
+                notice.id,
+                mail.id,
+                exc_info=True,
+            )
+            reason = self.env._(
+                "The PDF of this notice could not be rendered: %(error)s. Send again once fixed.",
+                error=_short_error(error),
+            )
+            mail.write({"state": "exception", "failure_type": "unknown", "failure_reason": reason})
+            notice._on_mail_result(mail, failure_kind="server", failure_reason=reason)
+            return False
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": f"{name}.pdf",
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": NOTICE_MODEL,
+                    "res_id": notice.id,
+                }
             )
         )
-        if not mails:
-            return
-        notices = self.env["lot.recall.notice"].sudo().browse(mails.mapped("res_id")).exists()
-        pdfs = notices._render_pdfs()
-        names = {notice.id: notice._get_report_base_filename() for notice in notices}
-        for mail in mails.filtered(lambda m: m.res_id in pdfs):
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": f"{names[mail.res_id]}.pdf",
-                        "raw": pdfs[mail.res_id],
-                        "mimetype": "application/pdf",
-                        "res_model": "lot.recall.notice",
-                        "res_id": mail.res_id,
-                    }
-                )
-            )
-            mail.attachment_ids = [fields.Command.link(attachment.id)]
+        mail.attachment_ids = [fields.Command.link(attachment.id)]
+        return True
+
+    def _lot_recall_record_disconnection(self, error):
+        """The SMTP server dropped the connection while this email was sent: record it as a
+        failure (Odoo re-raises that error before recording anything but the ``exception``)."""
+        technical = f"SMTPServerDisconnected: {error}"
+        self.sudo().write(
+            {"state": "exception", "failure_type": "mail_smtp", "failure_reason": technical}
+        )
+        self._postprocess_sent_message(
+            success_pids=[], failure_reason=technical, failure_type="mail_smtp"
+        )
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
-        notice_mails = self.filtered(lambda mail: mail.model == "lot.recall.notice")
+        # On behalf of notices and digests: the mail queue may run as any user.
+        mails = self.sudo()
+        notice_mails = mails.filtered(lambda mail: mail.model == NOTICE_MODEL)
         if notice_mails:
-            notices = (
-                self.env["lot.recall.notice"].sudo().search([("mail_id", "in", notice_mails.ids)])
-            )
+            notices = self.env[NOTICE_MODEL].sudo().search([("mail_id", "in", notice_mails.ids)])
             for mail in notice_mails:
-                notices._on_mail_result(mail, failure_reason=failure_reason or failure_type)
+                kind, reason = mail._lot_recall_failure(failure_type, failure_reason)
+                notices._on_mail_result(mail, failure_kind=kind, failure_reason=reason)
+        # Expiry digests (no model): the lots they list count as announced once accepted, even
+        # if one of several recipients' addresses was invalid.
+        accepted = mails.filtered(
+            lambda mail: not mail.model and (not failure_type or mail.state == "sent")
+        )
+        if accepted:
+            self.env["lot.expiry.digest.line"]._on_mails_accepted(accepted)
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
+
+    def _lot_recall_failure(self, failure_type, failure_reason):
+        """Why this email failed, for a recall manager: ``(kind, reason)``.
+
+        :param failure_type: Odoo's ``failure_type``; falsy when the SMTP server accepted it
+        :param failure_reason: Odoo's technical reason (else the one written on the email)
+        :return: ``(False, False)`` when accepted, else kind ``"customer"`` (no or bad address:
+            call them) or ``"server"`` (our side: fix, then send again) and the reason in words
+        """
+        self.ensure_one()
+        if not failure_type:
+            return False, False
+        mail = self.sudo()
+        technical = failure_reason or mail.failure_reason or ""
+        if failure_type in ("mail_email_invalid", "mail_email_missing"):
+            address = mail.email_to or ", ".join(filter(None, mail.recipient_ids.mapped("email")))
+            if address:
+                return "customer", self.env._(
+                    "The email address “%(email)s” is not valid: call the customer.", email=address
+                )
+            return "customer", self.env._("No email address: call the customer.")
+        if failure_type in ("mail_from_invalid", "mail_from_missing"):
+            return "server", self.env._(
+                "Our sender address “%(email)s” is missing or not valid: set the company's email "
+                "address, then send again.",
+                email=mail.email_from or "",
+            )
+        if failure_type == "mail_smtp":
+            return "server", mail._lot_recall_connection_failure(technical)
+        return mail._lot_recall_smtp_failure(technical)
+
+    def _lot_recall_connection_failure(self, technical):
+        """The reason of a failure to connect to, or to stay connected with, our SMTP server."""
+        error, args = _smtp_error(technical)
+        server = self._lot_recall_server_label()
+        if error == "SMTPServerDisconnected":
+            return self.env._(
+                "Our mail server (%(server)s) closed the connection while sending this email: "
+                "send it again. If it happens again, check Settings > Technical > Outgoing Mail "
+                "Servers.",
+                server=server,
+            )
+        if "refused" in technical.lower() and not args:
+            return self.env._(
+                "Our mail server refused the connection (%(server)s): check Settings > "
+                "Technical > Outgoing Mail Servers.",
+                server=server,
+            )
+        return self.env._(
+            "Could not connect to our mail server (%(server)s): %(error)s. Check Settings > "
+            "Technical > Outgoing Mail Servers.",
+            server=server,
+            error=_smtp_reply(*args[:2])
+            if isinstance(args, tuple)
+            else " ".join(technical.split()),
+        )
+
+    def _lot_recall_smtp_failure(self, technical):
+        """``(kind, reason)`` of an email our SMTP server refused (or of an unknown failure)."""
+        error, args = _smtp_error(technical)
+        if error == "SMTPRecipientsRefused" and isinstance(args, dict) and args:
+            return "customer", "; ".join(
+                self.env._(
+                    "The mail server rejected the address %(email)s: %(reply)s",
+                    email=address,
+                    reply=_smtp_reply(*reply[:2]),
+                )
+                for address, reply in args.items()
+            )
+        if error == "SMTPSenderRefused" and isinstance(args, tuple):
+            return "server", self.env._(
+                "Our mail server refused our sender address %(email)s: %(reply)s",
+                email=args[2] if len(args) > 2 else self.email_from,
+                reply=_smtp_reply(*args[:2]),
+            )
+        if error and isinstance(args, tuple):
+            return "server", self.env._(
+                "Our mail server refused the email: %(reply)s", reply=_smtp_reply(*args[:2])
+            )
+        lines = technical.strip().splitlines()
+        return "server", self.env._(
+            "The email could not be sent: %(error)s. Send it again, or ask your administrator.",
+            error=lines[-1] if lines else self.env._("unknown error"),
+        )
+
+    def _lot_recall_server_label(self):
+        """host:port of the outgoing mail server this email goes (or went) through."""
+        self.ensure_one()
+        mail = self.sudo()
+        server = mail.mail_server_id
+        if not server:
+            server = self.env["ir.mail_server"].sudo()._find_mail_server(mail.email_from)[0]
+        if server and server.smtp_authentication != "cli":
+            return f"{server.smtp_host}:{server.smtp_port}"
+        return f"{tools.config.get('smtp_server')}:{tools.config.get('smtp_port')}"

@@ -2,9 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import SQL
 
 LOT_REF_MAX_LENGTH = 64
 LOT_REF_FIELDS = ("supplier_lot_ref", "dye_lot")
+# Written only by the recall's and the quarantine's own code, never directly.
+RECALL_GUARDED_FIELDS = frozenset(
+    {"recall_ids", "is_recalled", "quarantined", "quarantine_reason", "expiry_alert_stage"}
+)
 
 
 def clean_lot_refs(records, vals):
@@ -91,8 +97,11 @@ class StockLot(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
-        help="Quarantined lots cannot be reserved. Only a Recall Manager can release them.",
+        help="Quarantined lots are never reserved and never leave our warehouse (to a customer, "
+        "another company or production). They stay quarantined after their recall closes, "
+        "until a Recall Manager releases them.",
     )
+    quarantine_reason = fields.Char(readonly=True, copy=False, tracking=True)
     expiry_alert_stage = fields.Selection(
         [("expiring", "Expiring"), ("expired", "Expired")],
         string="Expiry Alert Sent",
@@ -105,14 +114,20 @@ class StockLot(models.Model):
     @api.depends("recall_ids.state", "recall_ids.is_mock")
     def _compute_is_recalled(self):
         for lot in self:
-            lot.is_recalled = any(
-                recall.state in ("traced", "notified") and not recall.is_mock
-                for recall in lot.recall_ids
-            )
+            lot.is_recalled = bool(lot._lot_recall_active_recalls())
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            guarded = RECALL_GUARDED_FIELDS & set(vals)
+            if guarded and not self.env.su:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of a lot are set only by recalls and by the Quarantine / "
+                        "Release actions, never directly.",
+                        fields=", ".join(sorted(guarded)),
+                    )
+                )
             clean_lot_refs(self, vals)
             if "manufacturer_id" not in vals and vals.get("product_id"):
                 product = self.env["product.product"].browse(vals["product_id"])
@@ -120,13 +135,17 @@ class StockLot(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if (
-            "quarantined" in vals
-            and not self.env.su
-            and not self.env.user.has_group("lot_recall.group_recall_manager")
-        ):
+        guarded = RECALL_GUARDED_FIELDS & set(vals)
+        if guarded and not self.env.su:
             raise AccessError(
-                self.env._("Only a Recall Manager can quarantine or release lots directly.")
+                self.env._(
+                    "%(fields)s of lot %(lots)s are set only by recalls and by the Quarantine / "
+                    "Release actions, never directly.",
+                    fields=", ".join(
+                        sorted(self._fields[f].get_description(self.env)["string"] for f in guarded)
+                    ),
+                    lots=", ".join(self.mapped("display_name")),
+                )
             )
         clean_lot_refs(self, vals)
         if "expiration_date" in vals and "expiry_alert_stage" not in vals:
@@ -175,19 +194,80 @@ class StockLot(models.Model):
         action["context"] = {"default_lot_ids": self.ids}
         return action
 
+    def _lot_recall_active_recalls(self):
+        """The active real recalls of these lots ("is this lot under recall"), read as superuser:
+        the answer must not depend on who asks."""
+        return self.sudo().recall_ids.filtered(lambda recall: recall._is_active_real())
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """The lot picker of a transfer that leaves the warehouse (to a customer or another
+        company) does not offer lots that could not go: recalled or quarantined."""
+        picking = self.env["stock.picking"].browse(self.env.context.get("active_picking_id"))
+        if picking.exists() and picking.location_dest_id.usage in ("customer", "transit"):
+            args = expression.AND(
+                [args or [], [("is_recalled", "=", False), ("quarantined", "=", False)]]
+            )
+        return super().name_search(name=name, args=args, operator=operator, limit=limit)
+
+    def _lot_recall_check_trace_access(self, company, group="lot_recall.group_recall_user"):
+        """Before a public reader runs the (raw SQL) trace engine on these lots for ``company``:
+        the caller is in ``group``, ``company`` is one of the user's allowed companies and the
+        user may read these lots. Raises AccessError otherwise."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to trace lots %(lots)s.",
+                    lots=", ".join(self.sudo().mapped("name")),
+                )
+            )
+        if company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You may not trace lots of company %(company)s.", company=company.sudo().name
+                )
+            )
+        self.check_access("read")
+
+    def _lot_recall_blocked(self):
+        """These lots that must not leave our warehouse nor be reserved: under an active real
+        recall, or quarantined (the one policy of the shipping guard and of reservation)."""
+        return self.filtered(lambda lot: lot.is_recalled or lot.quarantined)
+
+    def _lot_recall_touch(self):
+        """Write these lots' rows, so that a recall and a delivery of the same lots running at
+        the same time conflict: under REPEATABLE READ the later one fails with a serialization
+        error, which Odoo retries, and then sees the other's result."""
+        if self:
+            self.env.cr.execute(
+                SQL("UPDATE stock_lot SET write_date = write_date WHERE id = ANY(%s)", self.ids),
+                log_exceptions=False,
+            )
+
+    def _lot_recall_log(self, body):
+        """Log ``body`` on every active real recall of these lots."""
+        for recall in self._lot_recall_active_recalls():
+            recall.message_post(body=body, subtype_xmlid="mail.mt_note")
+
     def _quarantine(self, reason):
         """Block these lots from reservation and release what is already reserved.
 
         :param reason: the note posted on each lot
         """
-        self.sudo().quarantined = True
-        reserved = self.env["stock.move.line"].search(
-            [
-                ("lot_id", "in", self.ids),
-                ("state", "not in", ("done", "cancel")),
-                ("picked", "=", False),
-                ("location_id.usage", "in", ("internal", "transit")),
-            ]
+        self.sudo().write({"quarantined": True, "quarantine_reason": reason})
+        reserved = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", self.ids),
+                    ("state", "not in", ("done", "cancel")),
+                    ("picked", "=", False),
+                    ("location_id.usage", "in", ("internal", "transit")),
+                ]
+            )
         )
         moves = reserved.move_id
         reserved.unlink()
@@ -195,11 +275,24 @@ class StockLot(models.Model):
         for lot in self:
             lot.message_post(body=reason, subtype_xmlid="mail.mt_note")
 
+    def action_quarantine(self):
+        """Put these lots on a quality hold, with a reason (Recall Managers)."""
+        self.env["lot.recall"]._check_recall_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Quarantine Lots"),
+            "res_model": "lot.quarantine.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": self.ids},
+        }
+
     def action_release_quarantine(self):
-        if not self.env.user.has_group("lot_recall.group_recall_manager"):
-            raise AccessError(self.env._("Only a Recall Manager can release a quarantined lot."))
+        """Release these lots from quarantine (Recall Managers). A lot under an active real
+        recall stays blocked by its recall."""
+        self.env["lot.recall"]._check_recall_manager()
         lots = self.filtered("quarantined")
-        lots.write({"quarantined": False})
+        lots.sudo().write({"quarantined": False, "quarantine_reason": False})
         for lot in lots:
             lot.message_post(
                 body=self.env._("Released from quarantine by %(user)s.", user=self.env.user.name),

@@ -29,8 +29,8 @@ class StockQuant(models.Model):
         strict=False,
         qty=0,
     ):
-        """Leave out quarantined lots when reserving, and put first the quants of the first
-        dye lot (in removal order) that can cover ``qty``.
+        """Leave out quarantined and recalled lots when reserving, and put first the quants of the
+        first dye lot (in removal order) that can cover ``qty``.
 
         Only availability and reservation (context key ``lot_recall_skip_quarantined``) skip
         quarantined lots: receipts and returns into a quarantined lot must still find its quant.
@@ -50,7 +50,8 @@ class StockQuant(models.Model):
             qty=qty,
         )
         if self.env.context.get("lot_recall_skip_quarantined"):
-            quants = quants.filtered(lambda quant: not quant.lot_id.quarantined)
+            blocked = quants.lot_id._lot_recall_blocked()
+            quants = quants.filtered(lambda quant: quant.lot_id not in blocked)
         rounding = product_id.uom_id.rounding
         if (
             lot_id

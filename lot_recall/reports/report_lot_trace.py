@@ -23,6 +23,7 @@ class ReportLotTrace(models.AbstractModel):
     @api.model
     def _lot_trace(self, lot):
         company = lot.company_id or self.env.company
+        lot._lot_recall_check_trace_access(company, group="stock.group_stock_user")
         trace = self.env["lot.trace"]._trace(lot.ids, company.id, include_derived=True)
         Lot = self.env["stock.lot"]
         MoveLine = self.env["stock.move.line"]

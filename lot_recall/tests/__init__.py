@@ -1,12 +1,16 @@
 from . import (
-    test_access_matrix,
     test_expiry_digest,
     test_lot_data,
+    test_mail_failures,
     test_notice_portal,
+    test_notice_print,
+    test_recall_doors,
+    test_recall_guards,
     test_recall_notices,
     test_recall_quarantine,
     test_recall_reports,
     test_recall_trace,
+    test_rpc_access,
     test_security,
     test_tours,
 )

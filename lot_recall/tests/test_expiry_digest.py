@@ -2,13 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
+from odoo import modules
+from odoo.modules.migration import load_script
 from odoo.tests import new_test_user, tagged
 
 from .common import LotRecallCase
+from .smtp_server import closed_port
 
 NOW = datetime(2026, 11, 2, 6, 0)
 
@@ -52,10 +56,21 @@ class TestExpiryDigest(LotRecallCase):
         cls.later.expiration_date = NOW + timedelta(days=60)
         cls.shipped.expiration_date = NOW - timedelta(days=5)
 
-    def _run_cron(self, at):
+    def _run_cron(self, at, refuse_connection=False, refuse=False, queue_user=None):
+        """Run the digest's scheduled action then the mail queue (as ``queue_user``) at ``at``,
+        through an SMTP server that refuses the connection, or every message, on demand."""
         with self._smtp() as server, freeze_time(at):
+            if refuse_connection:
+                self.env["ir.mail_server"].search(
+                    [("name", "=", "Test SMTP")]
+                ).smtp_port = closed_port()
+            server.handler.refuse = refuse
             self.env.ref("lot_recall.ir_cron_lot_expiry_digest").method_direct_trigger()
-            self._process_queue()
+            if queue_user:
+                with patch.object(modules.module, "current_test", False):
+                    self.env["mail.mail"].with_user(queue_user).process_email_queue()
+            else:
+                self._process_queue()
         return server.messages
 
     def _xlsx_rows(self, message):
@@ -153,10 +168,80 @@ class TestExpiryDigest(LotRecallCase):
     def test_no_recipient_keeps_the_alert_for_later(self):
         self.recall_manager.email = False
         self.second_manager.email = False
-        with self.assertLogs("odoo.addons.lot_recall.models.stock_lot", level="WARNING") as logs:
+        with self.assertLogs(
+            "odoo.addons.lot_recall.models.lot_expiry_digest", level="WARNING"
+        ) as logs:
             self.assertEqual(self._run_cron(NOW), [])
         self.assertIn("no recipient", logs.output[0])
         self.assertFalse(self.gone.expiry_alert_stage)
         self.second_manager.email = "qa2@example.com"
         self.assertEqual(len(self._run_cron(NOW)), 1)
+        self.assertEqual(self.gone.expiry_alert_stage, "expired")
+
+    def _digest_mails(self):
+        return self.env["mail.mail"].search([("subject", "like", "Expiry alert")])
+
+    def test_refused_digest_is_announced_again(self):
+        """Lots count as announced once the SMTP server accepted the digest, not when queued."""
+        # Our mail server refuses the connection: nothing is marked.
+        self.assertEqual(self._run_cron(NOW, refuse_connection=True), [])
+        self.assertEqual(self._digest_mails().mapped("state"), ["exception"])
+        self.assertEqual((self.soon | self.gone).mapped("expiry_alert_stage"), [False, False])
+        # It refuses the message itself (554): nothing is marked either.
+        with self.assertLogs("odoo.addons.mail.models.mail_mail", level="ERROR"):
+            self.assertEqual(self._run_cron(NOW + timedelta(hours=1), refuse=True), [])
+        self.assertEqual((self.soon | self.gone).mapped("expiry_alert_stage"), [False, False])
+        # A working server: the same lots are announced, then marked.
+        messages = self._run_cron(NOW + timedelta(hours=2))
+        self.assertEqual(len(messages), 2)
+        self.assertIn("1 lots expired, 1 expiring", messages[0][1]["Subject"])
+        self.assertEqual(
+            [row[:3] for row in self._xlsx_rows(messages[0][1])],
+            [("Expired", "Flour 25 kg", "EX-GONE"), ("Expiring", "Flour 25 kg", "EX-SOON")],
+        )
+        self.assertEqual(
+            (self.soon.expiry_alert_stage, self.gone.expiry_alert_stage), ("expiring", "expired")
+        )
+        self.assertFalse(
+            self.env["lot.expiry.digest.line"].search([("mail_id.state", "=", "sent")])
+        )
+        self.assertEqual(self._run_cron(NOW + timedelta(hours=3)), [])
+
+    def test_queued_digest_is_not_sent_twice(self):
+        cron = self.env.ref("lot_recall.ir_cron_lot_expiry_digest")
+        with freeze_time(NOW):
+            cron.method_direct_trigger()
+            cron.method_direct_trigger()  # the first digest still waits in the queue
+        self.assertEqual(len(self._digest_mails()), 1)
+        self.assertFalse(self.gone.expiry_alert_stage)
+        with self._smtp() as server:
+            self._process_queue()
+        self.assertEqual(len(server.messages), 2)  # one email, two recipients
+        self.assertEqual(self.gone.expiry_alert_stage, "expired")
+
+    def test_digest_sent_by_a_queue_run_as_admin(self):
+        admin = self.env.ref("base.user_admin")
+        self.assertFalse(admin._is_superuser())
+        messages = self._run_cron(NOW, queue_user=admin)
+        self.assertEqual(len(messages), 2)
+        # Delivered and recorded so: auto-deleted as sent, not kept as failed, lots marked.
+        self.assertFalse(self._digest_mails())
+        self.assertEqual(
+            (self.soon.expiry_alert_stage, self.gone.expiry_alert_stage), ("expiring", "expired")
+        )
+        self.assertFalse(self.env["lot.expiry.digest.line"].search([]))
+
+    def test_migration_repoints_the_cron(self):
+        """Databases installed before 18.0.1.1.0 kept the digest's cron on stock.lot."""
+        cron = self.env.ref("lot_recall.ir_cron_lot_expiry_digest")
+        cron.model_id = self.env.ref("stock.model_stock_lot")
+        self.assertEqual(cron.model_name, "stock.lot")
+        script = load_script("lot_recall/migrations/18.0.1.1.0/post-migrate.py", "lot_recall_1_1")
+        script.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(cron.model_name, "lot.expiry.digest")
+        self.assertEqual(cron.code, "model._cron_expiry_digest()")
+        # Done once: running it again changes nothing; a fresh install is left alone.
+        self.assertFalse(script.repoint_expiry_digest_cron(self.env))
+        self.assertEqual(len(self._run_cron(NOW)), 2)
         self.assertEqual(self.gone.expiry_alert_stage, "expired")

@@ -98,10 +98,12 @@ class TestNoticePortal(LotRecallCase, HttpCase):
             ({"quantity": "nan", "action": "destroyed"}, "cannot be negative"),
             ({"quantity": "2", "action": "burnt"}, "Choose what you did"),
             ({"quantity": "2", "action": "destroyed", "note": "x" * 5000}, "too long"),
+            ({"quantity": "1e308", "action": "destroyed"}, "in units"),
+            ({"quantity": "2", "action": "destroyed", "note": "bad\x00byte"}, "not text"),
         ]
         for data, message in cases:
             response = self._acknowledge(self.notice_a, **data)
-            self.assertEqual(response.status_code, 200)
+            self.assertEqual(response.status_code, 400)
             self.assertIn(message, response.text)
             self.assertFalse(self.notice_a.ack_date, data)
             self.assertNotEqual(self.notice_a.state, "acknowledged")
@@ -114,3 +116,22 @@ class TestNoticePortal(LotRecallCase, HttpCase):
         self.assertNotIn("<script>alert", page.text)
         self.assertIn("&lt;script&gt;alert", page.text)
         self.assertTrue(self.env["lot.recall"].search_count([]))
+
+    def test_acknowledgment_is_authored_by_the_customer_and_kept_as_history(self):
+        self._acknowledge(self.notice_a, quantity="3", action="quarantined")
+        self._acknowledge(self.notice_a, quantity="0", action="destroyed")
+        self.assertEqual(self.notice_a.ack_ids.mapped("channel"), ["portal", "portal"])
+        self.assertEqual(self.notice_a.ack_ids.mapped("quantity_on_hand"), [3.0, 0.0])
+        self.assertFalse(self.notice_a.ack_ids.recorded_by_id)
+        self.assertEqual(self.notice_a.message_ids[0].author_id, self.notice_a.partner_id)
+        self.assertEqual(self.recall.message_ids[0].author_id, self.notice_a.partner_id)
+
+    def test_late_answer_on_a_closed_recall_is_logged_not_recorded(self):
+        self.recall.with_user(self.recall_manager)._close("Closing for the test")
+        response = self._acknowledge(self.notice_a, quantity="4", action="returning")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("your answer was passed on", response.text)
+        self.assertNotEqual(self.notice_a.state, "acknowledged")
+        self.assertFalse(self.notice_a.ack_ids)
+        self.assertIn("after the recall was", self.recall.message_ids[0].body)
+        self.assertEqual(self.recall.message_ids[0].author_id, self.notice_a.partner_id)

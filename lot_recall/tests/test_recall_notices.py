@@ -154,7 +154,10 @@ class TestRecallNotices(LotRecallCase, HttpCase):
         self.assertEqual(len(recall.notice_ids), 3)
         # The recall narrowed to the other lot (only Beta got it): the notices already sent
         # stay on record, the one never delivered (Gamma, no email) goes.
-        recall.lot_ids = self.other_lot
+        # Lots are never removed from a traced recall, except by the superuser.
+        with self.assertRaises(UserError):
+            recall.with_user(self.recall_manager).lot_ids = self.other_lot
+        recall.sudo().lot_ids = self.other_lot
         recall.action_trace()
         self.assertEqual(recall.line_ids.partner_id, self.customer_b)
         self.assertEqual(recall.notice_ids, sent)

@@ -73,7 +73,7 @@ class TestRecallQuarantine(LotRecallCase):
         self.assertFalse(self.lot.quarantined)
         self.assertIn("Released from quarantine", self.lot.message_ids[0].body)
         # Closing the recall lifts the shipping block.
-        recall.with_user(self.recall_manager).action_close()
+        recall.with_user(self.recall_manager)._close("Customers reached by phone")
         self.assertFalse(self.lot.is_recalled)
         picking = self._deliver(self.customer_a, self.flour, self.lot, 5)
         self.assertEqual(picking.state, "done")

@@ -196,7 +196,9 @@ class TestRecallReports(LotRecallCase, HttpCase):
         # Close it in a later transaction, as a user would, with tracking on.
         self.env.flush_all()
         self.env.cr.precommit.run()
-        recall.with_user(self.recall_manager).with_context(tracking_disable=False).action_close()
+        recall.with_user(self.recall_manager).with_context(tracking_disable=False)._close(
+            "Customers reached by phone"
+        )
         recall.with_user(self.recall_manager).message_post(body="Supplier audit booked")
         self.env.flush_all()
         self.env.cr.precommit.run()  # tracking values are written at commit

@@ -1,1 +1,6 @@
-from . import lot_recall_wizard
+from . import (
+    lot_quarantine_wizard,
+    lot_recall_ack_wizard,
+    lot_recall_close_wizard,
+    lot_recall_wizard,
+)

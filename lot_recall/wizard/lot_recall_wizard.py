@@ -16,7 +16,7 @@ class LotRecallWizard(models.TransientModel):
     lot_ids = fields.Many2many(
         "stock.lot", string="Lots to Recall", required=True, check_company=True
     )
-    reason = fields.Text(required=True)
+    reason = fields.Text(help="What is wrong with these lots: required to create a recall.")
     classification = fields.Selection(
         CLASSIFICATIONS,
         required=True,
@@ -42,6 +42,13 @@ class LotRecallWizard(models.TransientModel):
         help="Queue each affected customer's recall notice as soon as the recall is created "
         "(Recall Managers only; never for mock recalls).",
     )
+    active_recall_ids = fields.Many2many(
+        "lot.recall",
+        string="Already Under Recall",
+        compute="_compute_active_recall_ids",
+        help="Active real recalls of some of these lots: add the lots to that recall instead of "
+        "opening a second one.",
+    )
     preview_lot_count = fields.Integer(string="Affected Lots", compute="_compute_preview")
     preview_partner_count = fields.Integer(string="Customers", compute="_compute_preview")
     preview_delivery_count = fields.Integer(string="Deliveries", compute="_compute_preview")
@@ -54,9 +61,17 @@ class LotRecallWizard(models.TransientModel):
         lots = self.env["stock.lot"].browse(self.env.context.get("default_lot_ids") or [])
         return lots.company_id[:1] or self.env.company
 
+    @api.depends("lot_ids")
+    def _compute_active_recall_ids(self):
+        for wizard in self:
+            recalls = wizard.lot_ids._origin._lot_recall_active_recalls()
+            wizard.active_recall_ids = recalls.with_env(self.env)._filtered_access("read")
+
     @api.depends("lot_ids", "include_derived", "company_id")
     def _compute_preview(self):
         for wizard in self:
+            if wizard.lot_ids:
+                wizard.lot_ids._origin._lot_recall_check_trace_access(wizard.company_id)
             if not wizard.lot_ids:
                 wizard.update(
                     {
@@ -68,7 +83,7 @@ class LotRecallWizard(models.TransientModel):
                 )
                 continue
             result = self.env["lot.trace"]._trace(
-                wizard.lot_ids.ids, wizard.company_id.id, wizard.include_derived
+                wizard.lot_ids._origin.ids, wizard.company_id.id, wizard.include_derived
             )
             deliveries = result["deliveries"]
             wizard.update(
@@ -86,6 +101,17 @@ class LotRecallWizard(models.TransientModel):
         self.ensure_one()
         if not self.lot_ids:
             raise UserError(self.env._("Select at least one lot to recall."))
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Say what is wrong with these lots (Reason)."))
+        self.lot_ids._lot_recall_check_trace_access(self.company_id)
+        if self.active_recall_ids and not self.is_mock:
+            raise UserError(
+                self.env._(
+                    "Some of these lots are already under recall %(recalls)s: add them to that "
+                    "recall (Add to That Recall) instead of opening a second one.",
+                    recalls=", ".join(self.active_recall_ids.mapped("name")),
+                )
+            )
         recall = self.env["lot.recall"].create(
             {
                 "lot_ids": [fields.Command.set(self.lot_ids.ids)],
@@ -101,6 +127,21 @@ class LotRecallWizard(models.TransientModel):
             recall.action_quarantine()
         if self.send_notices and not self.is_mock:
             recall.action_send_notices()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "lot.recall",
+            "res_id": recall.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_add_to_recall(self):
+        """Add these lots to the active recall that already holds some of them."""
+        self.ensure_one()
+        recall = self.active_recall_ids[:1]
+        if not recall:
+            raise UserError(self.env._("None of these lots is under an active recall."))
+        recall.action_add_lots((self.lot_ids - recall.lot_ids).ids)
         return {
             "type": "ir.actions.act_window",
             "res_model": "lot.recall",

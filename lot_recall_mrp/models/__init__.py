@@ -1,1 +1,1 @@
-from . import lot_recall
+from . import lot_recall, stock_move_line

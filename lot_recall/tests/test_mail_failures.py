@@ -1,0 +1,239 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The mail queue never blocks on a recall notice, and says why a notice failed in words."""
+
+import threading
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api, modules
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import TransactionCase
+
+from .common import LotRecallCase
+from .smtp_server import LocalSmtpServer, closed_port
+
+MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
+OUR_LOGGER = "odoo.addons.lot_recall.models.mail_mail"
+
+
+@tagged("post_install", "-at_install")
+class TestMailFailures(LotRecallCase, HttpCase):
+    """HttpCase: wkhtmltopdf fetches the report assets from the test server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.email = "quality@yourcompany.example.com"
+        cls.lot = cls._receive(cls.flour, "MF-0001", 100)
+        for customer, quantity in (
+            (cls.customer_a, 10),
+            (cls.customer_b, 20),
+            (cls.customer_c, 30),
+        ):
+            cls._deliver(customer, cls.flour, cls.lot, quantity)
+
+    def setUp(self):
+        super().setUp()
+        self.recall = self._recall_through_wizard(self.lot, quarantine=False).with_user(
+            self.recall_manager
+        )
+        self.notices = {notice.partner_id: notice for notice in self.recall.notice_ids}
+        self.assertEqual(len(self.notices), 3)
+
+    def _outgoing(self):
+        return self.env["mail.mail"].search([("state", "=", "outgoing")])
+
+    def test_pdf_failure_fails_that_notice_only(self):
+        # Beta's country has a broken address layout (a number where its city is): its PDF
+        # notice, which prints the customer's address, cannot be rendered.
+        country = self.env["res.country"].create(
+            {"name": "Broken Layout Land", "code": "XZ", "address_format": "%(city)d"}
+        )
+        self.customer_b.write({"country_id": country.id, "city": "Bakerstown"})
+        with self._smtp() as server:
+            self.recall.action_send_notices()
+            with self.assertLogs(OUR_LOGGER, level="WARNING") as logs:
+                self._process_queue()
+            self._process_queue()  # the broken notice does not come back, nor block anything
+        self.assertIn("the PDF could not be rendered", logs.output[0])
+        by_rcpt = {tuple(rcpt): message for rcpt, message in server.messages}
+        self.assertEqual(set(by_rcpt), {("alpha@example.com",), ("gamma@example.com",)})
+        for message in by_rcpt.values():
+            [attachment] = list(message.iter_attachments())
+            self.assertEqual(attachment.get_content_type(), "application/pdf")
+            self.assertTrue(attachment.get_content().startswith(b"%PDF"))
+        notice_b = self.notices[self.customer_b]
+        self.assertEqual((notice_b.state, notice_b.failure_kind), ("failed", "server"))
+        self.assertEqual(
+            notice_b.failure_reason,
+            "The PDF of this notice could not be rendered: %d format: a real number is "
+            "required, not str. Send again once fixed.",
+        )
+        self.assertEqual(notice_b.sudo().mail_id.state, "exception")
+        self.assertEqual(
+            {self.notices[self.customer_a].state, self.notices[self.customer_c].state}, {"sent"}
+        )
+        self.assertFalse(self._outgoing())
+
+        # Fixed, sent again by the manager: delivered once, with its PDF.
+        country.address_format = "%(city)s"
+        with self._smtp() as server:
+            self.recall.action_send_notices()
+            self._process_queue()
+        self.assertEqual([rcpt for rcpt, _message in server.messages], [["beta@example.com"]])
+        self.assertEqual(len(list(server.messages[0][1].iter_attachments())), 1)
+        self.assertEqual((notice_b.state, notice_b.failure_kind), ("sent", False))
+
+    def test_refused_connection_names_the_server(self):
+        port = closed_port()
+        with self._smtp() as server:
+            self.env["ir.mail_server"].search([("name", "=", "Test SMTP")]).smtp_port = port
+            self.recall.action_send_notices()
+            self._process_queue()
+        self.assertFalse(server.messages)
+        for notice in self.notices.values():
+            self.assertEqual((notice.state, notice.failure_kind), ("failed", "server"))
+            self.assertEqual(
+                notice.failure_reason,
+                f"Our mail server refused the connection (127.0.0.1:{port}): check Settings > "
+                "Technical > Outgoing Mail Servers.",
+            )
+        self.assertFalse(self._outgoing())
+
+    def test_invalid_and_rejected_addresses_are_for_the_customer(self):
+        self.customer_a.email = "foo@"
+        with self._smtp() as server:
+            server.handler.reject_rcpt = {"beta@example.com"}
+            self.recall.action_send_notices()
+            with self.assertLogs(MAIL_LOGGER, level="ERROR"):
+                self._process_queue()
+        self.assertEqual([rcpt for rcpt, _message in server.messages], [["gamma@example.com"]])
+        results = {
+            partner: (notice.state, notice.failure_kind, notice.failure_reason)
+            for partner, notice in self.notices.items()
+        }
+        self.assertEqual(
+            results,
+            {
+                self.customer_a: (
+                    "failed",
+                    "customer",
+                    "The email address “foo@” is not valid: call the customer.",
+                ),
+                self.customer_b: (
+                    "failed",
+                    "customer",
+                    "The mail server rejected the address beta@example.com: 550 5.1.1 "
+                    "<beta@example.com>: Recipient address rejected: User unknown",
+                ),
+                self.customer_c: ("sent", False, False),
+            },
+        )
+        for notice in self.recall.notice_ids:
+            self.assertNotIn("mail_", notice.failure_reason or "")
+
+    def test_server_dropping_the_connection_fails_the_notice(self):
+        with self._smtp() as server:
+            server.handler.drop_after_data = {"beta@example.com"}
+            self.recall.action_send_notices()
+            with self.assertLogs(MAIL_LOGGER, level="ERROR"):
+                self._process_queue()
+            # The session was lost: what the batch had left goes with the next run.
+            self._process_queue()
+        self.assertEqual(
+            sorted(rcpt for rcpt, _message in server.messages),
+            [["alpha@example.com"], ["gamma@example.com"]],
+        )
+        notice_b = self.notices[self.customer_b]
+        self.assertEqual((notice_b.state, notice_b.failure_kind), ("failed", "server"))
+        self.assertRegex(
+            notice_b.failure_reason,
+            r"^Our mail server \(127\.0\.0\.1:\d+\) closed the connection while sending this "
+            r"email: send it again\.",
+        )
+        self.assertEqual(notice_b.sudo().mail_id.state, "exception")
+        self.assertFalse(self._outgoing())
+
+        # The manager (not a Settings admin) sends the failed notice again: delivered once.
+        self.assertFalse(self.recall_manager.has_group("base.group_system"))
+        with self._smtp() as server:
+            self.recall.action_send_notices()
+            self._process_queue()
+        self.assertEqual([rcpt for rcpt, _message in server.messages], [["beta@example.com"]])
+        self.assertEqual(notice_b.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestMailQueueConcurrency(TransactionCase):
+    """Three runs of the mail queue at once, on committed emails: each notice email goes once.
+
+    Not a LotRecallCase, and nothing written by the test transaction: the runs have their own
+    database cursors, commit, and must not wait on rows this transaction would hold.
+    """
+
+    def _committed(self, function):
+        """Run ``function(env)`` in a new transaction of its own, committed."""
+        with self.registry.cursor() as cr:
+            # The test runner holds the registries' lock, which api.Environment would take to
+            # find the registry of a cursor without a transaction: give it one.
+            cr.transaction = api.Transaction(self.registry)
+            return function(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def test_concurrent_queue_runs_send_each_notice_once(self):
+        count = 6
+        with LocalSmtpServer() as server:
+            server.handler.delay = 0.3  # a slow server: the runs overlap on every email
+
+            def create(env):
+                mail_server = env["ir.mail_server"].create(
+                    {
+                        "name": "Concurrency SMTP",
+                        "smtp_host": "127.0.0.1",
+                        "smtp_port": server.port,
+                        "smtp_encryption": "none",
+                    }
+                )
+                # Notice emails (the model is what matters; no notice behind: no PDF to render).
+                mails = env["mail.mail"].create(
+                    [
+                        {
+                            "subject": f"Notice {index}",
+                            "body_html": "<p>Recall</p>",
+                            "email_from": "quality@example.com",
+                            "email_to": f"customer{index}@example.com",
+                            "model": "lot.recall.notice",
+                            "res_id": 0,
+                            "mail_server_id": mail_server.id,
+                        }
+                        for index in range(count)
+                    ]
+                )
+                return mail_server.id, mails.ids
+
+            server_id, mail_ids = self._committed(create)
+
+            def cleanup(env):
+                env["mail.mail"].browse(mail_ids).exists().unlink()
+                env["ir.mail_server"].browse(server_id).unlink()
+
+            self.addCleanup(self._committed, cleanup)
+
+            errors = []
+
+            def run():
+                try:
+                    self._committed(lambda env: env["mail.mail"].process_email_queue(ids=mail_ids))
+                except Exception as error:  # reported by the main thread
+                    errors.append(error)
+
+            with patch.object(modules.module, "current_test", False):
+                runs = [threading.Thread(target=run) for _run in range(3)]
+                for thread in runs:
+                    thread.start()
+                for thread in runs:
+                    thread.join(60)
+            self.assertFalse(errors)
+            received = sorted(rcpt[0] for rcpt, _message in server.messages)
+        self.assertEqual(received, sorted(f"customer{index}@example.com" for index in range(count)))
+        states = self._committed(lambda env: env["mail.mail"].browse(mail_ids).mapped("state"))
+        self.assertEqual(states, ["sent"] * count)
