@@ -4,6 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.lot_recall.tests.common import LotRecallCase
@@ -197,3 +198,41 @@ class TestRecallManufacturing(LotRecallCase):
                 ("MF-CAKE-1", "Cake", 2, "MF-BREAD-1", cake.name),
             ],
         )
+
+    def test_manufacturing_order_cannot_consume_a_recalled_lot(self):
+        recall = self._recall_through_wizard(self.flour_lot)
+        self.assertTrue(self.flour_lot.quarantined)
+        with self.assertRaisesRegex(UserError, recall.name):
+            self._produce(self.bread_bom, 10, self.flour_lot, "MF-BREAD-BLOCKED")
+        # Other flour still makes bread.
+        self._produce(self.bread_bom, 10, self.clean_flour_lot, "MF-BREAD-CLEAN")
+
+    def test_quarantined_lot_of_a_closed_recall_is_not_consumed(self):
+        recall = self._recall_through_wizard(self.flour_lot)
+        recall.with_user(self.recall_manager)._close("Drill over")
+        self.assertFalse(self.flour_lot.is_recalled)
+        self.assertTrue(self.flour_lot.quarantined)
+        with self.assertRaisesRegex(UserError, "quarantined"):
+            self._produce(self.bread_bom, 5, self.flour_lot, "MF-BREAD-Q")
+
+    def test_unbuild_of_a_recalled_finished_lot_is_allowed_and_logged(self):
+        production = self._produce(self.bread_bom, 20, self.flour_lot, "MF-BREAD-UB")
+        bread_lot = production.lot_producing_id
+        recall = self._recall_through_wizard(self.flour_lot, quarantine=False)
+        self.assertTrue(bread_lot.is_recalled)
+        unbuild = self.env["mrp.unbuild"].create(
+            {
+                "product_id": self.bread.id,
+                "bom_id": self.bread_bom.id,
+                "product_qty": 5,
+                "lot_id": bread_lot.id,
+                "mo_id": production.id,
+            }
+        )
+        unbuild.action_unbuild()
+        self.assertEqual(unbuild.state, "done")
+        logged = " ".join(recall.message_ids.mapped("body"))
+        self.assertIn("Lot MF-BREAD-UB: 5.0", logged)
+        # The flour taken back out of the bread is a recalled lot back in stock: quarantined.
+        self.assertIn("Lot MF-FLOUR-1: 5.0", logged)
+        self.assertTrue(self.flour_lot.quarantined)
