@@ -17,7 +17,7 @@ class RecallExport(http.Controller):
         if not recall:
             return request.not_found()
         try:
-            content = request.env["lot.recall.xlsx"].recall_xlsx(recall)
+            content = request.env["lot.recall.xlsx"]._recall_xlsx(recall)
         except AccessError:
             return request.make_response(request.env._("You may not read this recall."), status=403)
         filename = request.env._("Recall %(recall)s - shipments.xlsx", recall=recall.name)

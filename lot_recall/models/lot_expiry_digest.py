@@ -111,7 +111,7 @@ class LotExpiryDigest(models.AbstractModel):
                                 "name": self.env._(
                                     "Expiry %(date)s.xlsx", date=fields.Date.context_today(self)
                                 ),
-                                "raw": self.env["lot.recall.xlsx"].expiry_digest_xlsx(
+                                "raw": self.env["lot.recall.xlsx"]._expiry_digest_xlsx(
                                     quants, stages
                                 ),
                                 "mimetype": "application/vnd.openxmlformats-officedocument"

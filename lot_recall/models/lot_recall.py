@@ -668,6 +668,7 @@ class LotRecall(models.Model):
     def action_test_mail_server(self):
         """Connect to the outgoing mail server the notices will use, and say how it went."""
         self._check_recall_manager()
+        self.check_access("read")
         server = self._notice_mail_server()
         try:
             smtp = self.env["ir.mail_server"].sudo().connect(mail_server_id=server.id or None)
@@ -700,6 +701,7 @@ class LotRecall(models.Model):
     def action_export_xlsx(self):
         """Download the spreadsheet of every affected shipment (FDA FSMA 204 sortable list)."""
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_url",
             "url": f"/lot_recall/recall/{self.id}/xlsx",

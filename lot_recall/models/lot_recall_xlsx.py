@@ -86,7 +86,7 @@ class LotRecallXlsx(models.AbstractModel):
     # The recall export ---------------------------------------------------------------------
 
     @api.model
-    def recall_xlsx(self, recall):
+    def _recall_xlsx(self, recall):
         """The spreadsheet of every affected shipment of ``recall`` and its context: sheets
         Shipments, Lots, Stock on hand, Suppliers and Notices. Shipments are the recall's
         last trace; the depth and origin of lots come from a fresh trace of the same lots."""
@@ -286,7 +286,7 @@ class LotRecallXlsx(models.AbstractModel):
     # The expiry digest ---------------------------------------------------------------------
 
     @api.model
-    def expiry_digest_xlsx(self, quants, stages):
+    def _expiry_digest_xlsx(self, quants, stages):
         """One sheet "Expiry" of ``quants`` (``stock.quant``) with the alert stage of their lot
         (``stages``: lot id to "expired" or "expiring")."""
         columns = [

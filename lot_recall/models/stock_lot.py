@@ -184,6 +184,7 @@ class StockLot(models.Model):
 
     def action_open_recall_wizard(self):
         """Open the recall wizard on these lots (lot form button, list action)."""
+        self.env["lot.recall.wizard"].check_access("create")
         if not self:
             raise UserError(self.env._("Select at least one lot to recall."))
         if len(self.company_id) > 1:
@@ -278,6 +279,7 @@ class StockLot(models.Model):
     def action_quarantine(self):
         """Put these lots on a quality hold, with a reason (Recall Managers)."""
         self.env["lot.recall"]._check_recall_manager()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Quarantine Lots"),

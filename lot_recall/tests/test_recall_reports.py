@@ -79,7 +79,7 @@ class TestRecallReports(LotRecallCase, HttpCase):
         recall = self._recall()
         notice_b = recall.notice_ids.filtered(lambda n: n.partner_id == self.customer_b)
         notice_b._acknowledge(3.0, "quarantined", "In our cold room")
-        book = self._workbook(self.env["lot.recall.xlsx"].recall_xlsx(recall))
+        book = self._workbook(self.env["lot.recall.xlsx"]._recall_xlsx(recall))
         self.assertEqual(
             book.sheetnames, ["Shipments", "Lots", "Stock on hand", "Suppliers", "Notices"]
         )

@@ -1,6 +1,6 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class LotQuarantineWizard(models.TransientModel):
@@ -9,6 +9,10 @@ class LotQuarantineWizard(models.TransientModel):
 
     lot_ids = fields.Many2many("stock.lot", string="Lots", required=True)
     reason = fields.Char(required=True, help="Why these lots are held: logged on each lot.")
+
+    @api.constrains("lot_ids")
+    def _check_lot_access(self):
+        self.lot_ids.check_access("read")
 
     def action_confirm(self):
         self.ensure_one()

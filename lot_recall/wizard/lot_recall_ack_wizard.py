@@ -25,6 +25,10 @@ class LotRecallAckWizard(models.TransientModel):
     action = fields.Selection(ACK_ACTIONS, string="Action Taken", required=True)
     note = fields.Text()
 
+    @api.constrains("notice_id")
+    def _check_notice_access(self):
+        self.notice_id.check_access("read")
+
     @api.constrains("quantity_on_hand")
     def _check_quantity(self):
         if any(wizard.quantity_on_hand < 0 for wizard in self):

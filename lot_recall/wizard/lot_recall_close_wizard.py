@@ -25,6 +25,10 @@ class LotRecallCloseWizard(models.TransientModel):
         "recall."
     )
 
+    @api.constrains("recall_id")
+    def _check_recall_access(self):
+        self.recall_id.check_access("read")
+
     @api.depends("recall_id")
     def _compute_open_items(self):
         for wizard in self:

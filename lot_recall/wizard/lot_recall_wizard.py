@@ -9,6 +9,7 @@ from ..models.lot_recall import CLASSIFICATION_HELP, CLASSIFICATIONS
 class LotRecallWizard(models.TransientModel):
     _name = "lot.recall.wizard"
     _description = "Recall Lots"
+    _check_company_auto = True
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self._default_company()
@@ -60,6 +61,11 @@ class LotRecallWizard(models.TransientModel):
     def _default_company(self):
         lots = self.env["stock.lot"].browse(self.env.context.get("default_lot_ids") or [])
         return lots.company_id[:1] or self.env.company
+
+    @api.constrains("lot_ids", "company_id")
+    def _check_trace_access(self):
+        for wizard in self:
+            wizard.lot_ids._lot_recall_check_trace_access(wizard.company_id)
 
     @api.depends("lot_ids")
     def _compute_active_recall_ids(self):

@@ -189,7 +189,7 @@ class TestRecallManufacturing(LotRecallCase):
         self.assertIn(cake.name, html)
 
         recall = self._recall_through_wizard(self.flour_lot)
-        book = load_workbook(io.BytesIO(self.env["lot.recall.xlsx"].recall_xlsx(recall)))
+        book = load_workbook(io.BytesIO(self.env["lot.recall.xlsx"]._recall_xlsx(recall)))
         self.assertEqual(
             [row[:5] for row in book["Lots"].iter_rows(min_row=2, values_only=True)],
             [
