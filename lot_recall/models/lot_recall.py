@@ -490,19 +490,21 @@ class LotRecall(models.Model):
         if others:
             raise UserError(
                 self.env._(
-                    "Lots %(lots)s are already under recall %(recalls)s: add the other lots to "
-                    "that recall (Add Lots) instead of opening a second one.",
+                    "Lots %(lots)s are already under %(recalls)s: add the other lots to that "
+                    "recall (Add Lots) instead of opening a second one.",
                     lots=", ".join((others.sudo().lot_ids & self.lot_ids).mapped("name")),
                     recalls=", ".join(others._names_for_user()),
                 )
             )
 
     def _names_for_user(self):
-        """Names of these recalls, or a neutral word for those the user may not read."""
-        readable = self._filtered_access("read")
-        return readable.mapped("name") + [self.env._("a recall you cannot read")] * (
-            len(self) - len(readable)
-        )
+        """How to name these recalls to the current user: "recall RCL/…" for those they may
+        read, "a recall you cannot read" for the others."""
+        readable = self.sudo(False)._filtered_access("read")
+        names = [self.env._("recall %s", name) for name in readable.sudo().mapped("name")]
+        if len(readable) < len(self):
+            names.append(self.env._("a recall you cannot read"))
+        return names
 
     def _apply_trace(self):
         self.ensure_one()

@@ -110,7 +110,7 @@ class StockMoveLine(models.Model):
                     "Manager releases quarantined lots.",
                     document=document or self.env._("This operation"),
                     lots=", ".join(lots.mapped("name")),
-                    why=self.env._("under recall %s", ", ".join(recalls._names_for_user()))
+                    why=self.env._("under %s", ", ".join(recalls._names_for_user()))
                     if recalls
                     else self.env._("quarantined"),
                 )

@@ -1,7 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import LotRecallCase
 
@@ -203,3 +203,25 @@ class TestRecallDoors(LotRecallCase):
             .name_search("DR-", args=[("product_id", "=", self.flour.id)])
         }
         self.assertEqual(offered, {self.lot.id, self.good_lot.id})
+
+    def test_refusal_names_the_lot_and_the_recall_as_the_user_may_see_it(self):
+        recall = self._recall()
+        stock_user = new_test_user(
+            self.env, login="lr_doors_stock", groups="stock.group_stock_user"
+        )
+        picking = self._deliver(self.customer_b, self.flour, self.lot, 5, validate=False)
+        with self.assertRaisesRegex(
+            UserError, r"DR-0001 \(under a recall you cannot read\)"
+        ):
+            picking.with_user(stock_user).button_validate()
+        with self.assertRaisesRegex(UserError, rf"DR-0001 \(under recall {recall.name}\)"):
+            picking.with_user(self.recall_user).button_validate()
+
+    def test_send_notices_triggers_the_mail_queue_at_once(self):
+        recall = self._recall()
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        recall.with_user(self.recall_manager).action_send_notices()
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
