@@ -285,15 +285,6 @@ class LotRecallNotice(models.Model):
             Markup("<li>%s</li>") % note if note else "",
         )
         self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=author.id)
-        self.recall_id.sudo().message_post(
-            body=self.env._(
-                "%(customer)s acknowledged the recall notice (%(channel)s).",
-                customer=self.partner_id.name,
-                channel=channel_label,
-            ),
-            subtype_xmlid="mail.mt_note",
-            author_id=author.id,
-        )
         return ack
 
     def action_record_acknowledgment(self):

@@ -47,7 +47,8 @@ class ReportRecall(models.AbstractModel):
 
     @api.model
     def _timeline(self, recall):
-        """The recall's chatter, oldest first, as (date, author, text) rows."""
+        """The recall's chatter and every acknowledgment of its notices (the history rows, which
+        nobody can delete, not the chatter), oldest first, as (date, author, text) rows."""
         messages = recall.message_ids.filtered(
             lambda m: m.message_type in ("comment", "notification", "auto_comment")
         ).sorted(lambda m: (m.date, m.id))
@@ -70,4 +71,22 @@ class ReportRecall(models.AbstractModel):
             text = "\n".join(part for part in parts if part)
             if text:
                 rows.append({"date": message.date, "author": message.author_id, "text": text})
-        return rows
+        rows += [self._acknowledgment_row(ack) for ack in recall.notice_ids.ack_ids]
+        return sorted(rows, key=lambda row: row["date"])
+
+    @api.model
+    def _acknowledgment_row(self, ack):
+        channels = dict(ack._fields["channel"]._description_selection(self.env))
+        actions = dict(ack._fields["action"]._description_selection(self.env))
+        text = self.env._(
+            "%(customer)s acknowledged (%(channel)s): %(quantity)s still on hand, %(action)s.",
+            customer=ack.partner_id.display_name,
+            channel=channels[ack.channel],
+            quantity=ack.quantity_on_hand,
+            action=actions[ack.action],
+        )
+        if ack.recorded_by_id:
+            text += " " + self.env._("Recorded by %(user)s.", user=ack.recorded_by_id.name)
+        if ack.note:
+            text += "\n" + ack.note
+        return {"date": ack.date, "author": ack.partner_id, "text": text}

@@ -210,9 +210,7 @@ class TestRecallDoors(LotRecallCase):
             self.env, login="lr_doors_stock", groups="stock.group_stock_user"
         )
         picking = self._deliver(self.customer_b, self.flour, self.lot, 5, validate=False)
-        with self.assertRaisesRegex(
-            UserError, r"DR-0001 \(under a recall you cannot read\)"
-        ):
+        with self.assertRaisesRegex(UserError, r"DR-0001 \(under a recall you cannot read\)"):
             picking.with_user(stock_user).button_validate()
         with self.assertRaisesRegex(UserError, rf"DR-0001 \(under recall {recall.name}\)"):
             picking.with_user(self.recall_user).button_validate()

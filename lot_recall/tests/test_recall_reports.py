@@ -193,6 +193,11 @@ class TestRecallReports(LotRecallCase, HttpCase):
 
     def test_recall_pdf(self):
         recall = self._recall()
+        recall.notice_ids[:1].with_user(self.recall_user)._acknowledge(
+            4.0, "quarantined", "Pallet set aside", channel="phone"
+        )
+        # The timeline reads the acknowledgment rows, not the chatter (which can be deleted).
+        recall.notice_ids.message_ids.sudo().unlink()
         # Close it in a later transaction, as a user would, with tracking on.
         self.env.flush_all()
         self.env.cr.precommit.run()
@@ -218,6 +223,9 @@ class TestRecallReports(LotRecallCase, HttpCase):
             "Traced in",
             "Supplier audit booked",
             "Traced → Closed",
+            "(Phone): 4.0 still on hand",
+            "Recorded by",
+            "Pallet set aside",
         ):
             self.assertIn(expected, text)
 

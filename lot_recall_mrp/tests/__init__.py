@@ -1,2 +1,1 @@
-from . import test_recall_manufacturing
-from . import test_trace_depth
+from . import test_recall_manufacturing, test_trace_depth
