@@ -223,3 +223,59 @@ class TestRecallDoors(LotRecallCase):
         self.assertEqual(
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
         )
+
+    def test_pick_and_pack_move_inside_the_ship_leg_is_refused(self):
+        self.warehouse.delivery_steps = "pick_pack_ship"
+        group = self.env["procurement.group"].create({"name": "DR-3STEP"})
+        self.env["procurement.group"].run(
+            [
+                self.env["procurement.group"].Procurement(
+                    self.flour,
+                    6,
+                    self.flour.uom_id,
+                    self.customer_location,
+                    "3 steps",
+                    "DR-3STEP",
+                    self.company,
+                    {"warehouse_id": self.warehouse, "group_id": group},
+                )
+            ]
+        )
+        recall = self._recall()
+        picking = group.stock_move_ids.picking_id
+        legs = []
+        while picking:
+            legs.append(picking)
+            self._set_lot(picking, self.lot, 6)
+            if picking.location_dest_id == self.customer_location:
+                with self.assertRaisesRegex(UserError, recall.name):
+                    picking.button_validate()
+                break
+            picking.button_validate()
+            self.assertEqual(picking.state, "done")
+            picking = picking.move_ids.move_dest_ids.picking_id
+        self.assertEqual(len(legs), 3)
+        self.assertNotEqual(legs[-1].state, "done")
+
+    def test_backorder_of_a_recalled_lot_is_refused(self):
+        recall = self._recall()
+        picking = self._picking(
+            self.warehouse.out_type_id,
+            self.customer_b,
+            [(self.flour, 10)],
+            location=self.stock_location,
+            location_dest=self.customer_location,
+        )
+        self._set_lot(picking, self.good_lot, 4)
+        picking.button_validate()
+        backorder_wizard = self.env["stock.backorder.confirmation"].with_context(
+            button_validate_picking_ids=picking.ids
+        )
+        backorder_wizard.create({"pick_ids": [(4, picking.id)]}).process()
+        self.assertEqual(picking.state, "done")
+        backorder = picking.backorder_ids
+        self.assertEqual(backorder.move_ids.product_uom_qty, 6)
+        self._set_lot(backorder, self.lot, 6)
+        with self.assertRaisesRegex(UserError, recall.name):
+            backorder.button_validate()
+        self.assertNotEqual(backorder.state, "done")
