@@ -28,8 +28,7 @@ class LotExpiryDigest(models.AbstractModel):
         announced once per stage ("expiring", then "expired"): a lot counts as announced once
         the SMTP server accepted a digest listing it at its current stage (or while such a
         digest waits in the mail queue); those are left out, and no email is sent when nothing
-        is new. With the
-        company's auto-quarantine on, newly expired lots are quarantined.
+        is new. With the company's auto-quarantine on, newly expired lots are quarantined.
         """
         companies = self.env["res.company"].search([("lot_expiry_alert_enabled", "=", True)])
         for company in companies:
@@ -46,6 +45,42 @@ class LotExpiryDigest(models.AbstractModel):
         return users.filtered(lambda user: user.email and not user._is_superuser()).partner_id
 
     def _send_expiry_digest(self, company):
+        """Select the lots to announce, queue the digest email, then quarantine newly expired
+        lots when the company asks for it."""
+        quants, stages = self._select_new(company)
+        if not quants:
+            return
+        recipients = self._expiry_digest_recipients(company)
+        if not recipients:
+            # Nothing is marked as announced: the lots come again once someone can receive them.
+            _logger.warning(
+                "Expiry digest of %s not sent: no recipient with an email address.", company.name
+            )
+            return
+        mail = self._queue_digest(company, recipients, quants, stages)
+        # The lots are marked as announced once the SMTP server accepted the email (see
+        # lot.expiry.digest.line): a digest that could not be sent is announced again.
+        self.env["lot.expiry.digest.line"].sudo().create(
+            [
+                {
+                    "mail_id": mail.id,
+                    "company_id": company.id,
+                    "lot_id": lot.id,
+                    "stage": stages[lot.id],
+                    "expiration_date": lot.expiration_date,
+                }
+                for lot in quants.lot_id
+            ]
+        )
+        if company.lot_expiry_auto_quarantine:
+            expired = quants.lot_id.filtered(
+                lambda lot: stages[lot.id] == "expired" and not lot.quarantined
+            )
+            expired._quarantine(self.env._("Quarantined automatically: the lot has expired."))
+
+    def _select_new(self, company):
+        """The quants of the company's lots in stock whose expiry stage was not announced yet,
+        sorted for the email, and {lot id: "expired" | "expiring"}."""
         now = fields.Datetime.now()
         horizon = now + timedelta(days=company.lot_expiry_alert_days)
         quants = self.env["stock.quant"].search(
@@ -62,36 +97,37 @@ class LotExpiryDigest(models.AbstractModel):
         new_lots = quants.lot_id.filtered(lambda lot: lot.expiry_alert_stage != stages[lot.id])
         # Lots of a digest still waiting in the mail queue are not announced twice.
         pending = self.env["lot.expiry.digest.line"]._pending_keys(new_lots)
-        new_lots = new_lots.filtered(
-            lambda lot: (lot.id, stages[lot.id], lot.expiration_date) not in pending
-        )
-        if not new_lots:
-            return
-        recipients = self._expiry_digest_recipients(company)
-        if not recipients:
-            # Nothing is marked as announced: the lots come again once someone can receive them.
-            _logger.warning(
-                "Expiry digest of %s not sent: no recipient with an email address.", company.name
-            )
-            return
-        new_lot_ids = set(new_lots.ids)
+        new_lot_ids = {
+            lot.id
+            for lot in new_lots
+            if (lot.id, stages[lot.id], lot.expiration_date) not in pending
+        }
         quants = quants.filtered(lambda quant: quant.lot_id.id in new_lot_ids).sorted(
             lambda q: (q.product_id.display_name, q.lot_id.expiration_date, q.lot_id.name)
         )
-        expired = new_lots.filtered(lambda lot: stages[lot.id] == "expired")
-        expiring = new_lots - expired
+        return quants, stages
+
+    def _queue_digest(self, company, recipients, quants, stages):
+        """Render the digest of ``quants`` (email body and XLSX) and queue it; return the mail."""
+        lots = quants.lot_id
+        expired_count = len(lots.filtered(lambda lot: stages[lot.id] == "expired"))
         values = {
             "company": company,
             "horizon": company.lot_expiry_alert_days,
-            "expired_count": len(expired),
-            "expiring_count": len(expiring),
+            "expired_count": expired_count,
+            "expiring_count": len(lots) - expired_count,
             "groups": list(quants.grouped("product_id").items()),
             "stages": stages,
         }
         body = self.env["ir.qweb"]._render(
             "lot_recall.lot_expiry_digest_email", values, lang=company.partner_id.lang
         )
-        mail = (
+        attachment = {
+            "name": self.env._("Expiry %(date)s.xlsx", date=fields.Date.context_today(self)),
+            "raw": self.env["lot.recall.xlsx"]._expiry_digest_xlsx(quants, stages),
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+        return (
             self.env["mail.mail"]
             .sudo()
             .create(
@@ -99,44 +135,14 @@ class LotExpiryDigest(models.AbstractModel):
                     "subject": self.env._(
                         "Expiry alert %(company)s: %(expired)s lots expired, %(expiring)s expiring",
                         company=company.name,
-                        expired=len(expired),
-                        expiring=len(expiring),
+                        expired=values["expired_count"],
+                        expiring=values["expiring_count"],
                     ),
                     "body_html": body,
                     "email_from": company.email_formatted or self.env.user.email_formatted,
                     "recipient_ids": [Command.set(recipients.ids)],
-                    "attachment_ids": [
-                        Command.create(
-                            {
-                                "name": self.env._(
-                                    "Expiry %(date)s.xlsx", date=fields.Date.context_today(self)
-                                ),
-                                "raw": self.env["lot.recall.xlsx"]._expiry_digest_xlsx(
-                                    quants, stages
-                                ),
-                                "mimetype": "application/vnd.openxmlformats-officedocument"
-                                ".spreadsheetml.sheet",
-                            }
-                        )
-                    ],
+                    "attachment_ids": [Command.create(attachment)],
                     "auto_delete": True,
                 }
             )
         )
-        # The lots are marked as announced once the SMTP server accepted the email (see
-        # lot.expiry.digest.line): a digest that could not be sent is announced again.
-        self.env["lot.expiry.digest.line"].sudo().create(
-            [
-                {
-                    "mail_id": mail.id,
-                    "company_id": company.id,
-                    "lot_id": lot.id,
-                    "stage": stages[lot.id],
-                    "expiration_date": lot.expiration_date,
-                }
-                for lot in new_lots
-            ]
-        )
-        if company.lot_expiry_auto_quarantine:
-            to_quarantine = expired.filtered(lambda lot: not lot.quarantined)
-            to_quarantine._quarantine(self.env._("Quarantined automatically: the lot has expired."))

@@ -50,17 +50,24 @@ class StockQuant(models.Model):
             qty=qty,
         )
         if self.env.context.get("lot_recall_skip_quarantined"):
-            blocked = quants.lot_id._lot_recall_blocked()
-            quants = quants.filtered(lambda quant: quant.lot_id not in blocked)
-        rounding = product_id.uom_id.rounding
-        if (
-            lot_id
-            or product_id.dye_lot_policy == "none"
-            or float_compare(qty, 0, precision_rounding=rounding) <= 0
-        ):
+            quants = quants._lot_recall_without_blocked()
+        if lot_id or product_id.dye_lot_policy == "none":
             return quants
+        return quants._lot_recall_single_dye_lot_first(product_id, qty)
+
+    def _lot_recall_without_blocked(self):
+        """These quants but those of recalled or quarantined lots."""
+        blocked = self.lot_id._lot_recall_blocked()
+        return self.filtered(lambda quant: quant.lot_id not in blocked)
+
+    def _lot_recall_single_dye_lot_first(self, product, qty):
+        """These quants with first those of the first dye lot (in their order) whose available
+        quantity covers ``qty``; unchanged when no single dye lot covers it."""
+        rounding = product.uom_id.rounding
+        if float_compare(qty, 0, precision_rounding=rounding) <= 0:
+            return self
         available = {}
-        for quant in quants:
+        for quant in self:
             dye_lot = quant.lot_id.dye_lot
             if dye_lot:
                 available.setdefault(dye_lot, 0.0)
@@ -74,6 +81,6 @@ class StockQuant(models.Model):
             None,
         )
         if not chosen:
-            return quants
-        preferred = quants.filtered(lambda q: q.lot_id.dye_lot == chosen)
-        return preferred + (quants - preferred)
+            return self
+        preferred = self.filtered(lambda quant: quant.lot_id.dye_lot == chosen)
+        return preferred + (self - preferred)

@@ -22,53 +22,63 @@ class ReportLotTrace(models.AbstractModel):
 
     @api.model
     def _lot_trace(self, lot):
+        """Where ``lot`` came from and where it went, as records for the template."""
         company = lot.company_id or self.env.company
         lot._lot_recall_check_trace_access(company, group="stock.group_stock_user")
         trace = self.env["lot.trace"]._trace(lot.ids, company.id, include_derived=True)
-        Lot = self.env["stock.lot"]
-        MoveLine = self.env["stock.move.line"]
-        Partner = self.env["res.partner"]
-        made_from = MoveLine.search(
-            [("lot_id", "=", lot.id), ("state", "=", "done"), ("consume_line_ids", "!=", False)]
-        ).consume_line_ids.filtered("lot_id")
+        made_from = (
+            self.env["stock.move.line"]
+            .search(
+                [
+                    ("lot_id", "=", lot.id),
+                    ("state", "=", "done"),
+                    ("consume_line_ids", "!=", False),
+                ]
+            )
+            .consume_line_ids.filtered("lot_id")
+        )
         return {
-            "receipts": [
-                {
-                    "partner": Partner.browse(row["partner_id"]),
-                    "move_line": MoveLine.browse(row["move_line_id"]),
-                    "date": row["date"],
-                    "supplier_lot_ref": row["supplier_lot_ref"],
-                }
-                for row in trace["upstream"]
-            ],
+            "receipts": [self._receipt_row(row) for row in trace["upstream"]],
             "made_from": made_from.sorted(lambda line: (line.date, line.id)),
-            "derived": [
-                {
-                    "lot": Lot.browse(row["lot_id"]),
-                    "depth": row["depth"],
-                    "parent": Lot.browse(row["parent_lot_id"]),
-                    "via": row["via_reference"],
-                }
-                for row in trace["lots"]
-                if row["depth"]
-            ],
-            "deliveries": [
-                {
-                    "partner": Partner.browse(row["partner_id"]),
-                    "move_line": MoveLine.browse(row["move_line_id"]),
-                    "lot": Lot.browse(row["lot_id"]),
-                    "date": row["date"],
-                    "quantity": row["quantity"],
-                    "returned": row["returned_quantity"],
-                }
-                for row in trace["deliveries"]
-            ],
-            "stock": [
-                {
-                    "lot": Lot.browse(row["lot_id"]),
-                    "location": self.env["stock.location"].browse(row["location_id"]),
-                    "quantity": row["quantity"],
-                }
-                for row in trace["stock"]
-            ],
+            "derived": [self._derived_row(row) for row in trace["lots"] if row["depth"]],
+            "deliveries": [self._delivery_row(row) for row in trace["deliveries"]],
+            "stock": [self._stock_row(row) for row in trace["stock"]],
+        }
+
+    @api.model
+    def _receipt_row(self, row):
+        return {
+            "partner": self.env["res.partner"].browse(row["partner_id"]),
+            "move_line": self.env["stock.move.line"].browse(row["move_line_id"]),
+            "date": row["date"],
+            "supplier_lot_ref": row["supplier_lot_ref"],
+        }
+
+    @api.model
+    def _derived_row(self, row):
+        lots = self.env["stock.lot"]
+        return {
+            "lot": lots.browse(row["lot_id"]),
+            "depth": row["depth"],
+            "parent": lots.browse(row["parent_lot_id"]),
+            "via": row["via_reference"],
+        }
+
+    @api.model
+    def _delivery_row(self, row):
+        return {
+            "partner": self.env["res.partner"].browse(row["partner_id"]),
+            "move_line": self.env["stock.move.line"].browse(row["move_line_id"]),
+            "lot": self.env["stock.lot"].browse(row["lot_id"]),
+            "date": row["date"],
+            "quantity": row["quantity"],
+            "returned": row["returned_quantity"],
+        }
+
+    @api.model
+    def _stock_row(self, row):
+        return {
+            "lot": self.env["stock.lot"].browse(row["lot_id"]),
+            "location": self.env["stock.location"].browse(row["location_id"]),
+            "quantity": row["quantity"],
         }
