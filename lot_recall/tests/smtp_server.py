@@ -8,8 +8,6 @@ import email.policy
 import logging
 import socket
 
-from aiosmtpd.controller import Controller
-
 # aiosmtpd logs every SMTP command at INFO on the "mail.log" logger.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
@@ -60,6 +58,10 @@ def closed_port():
 
 class LocalSmtpServer:
     def __init__(self):
+        # Imported here, where used: without aiosmtpd only the tests that need a real SMTP
+        # server fail, not the import of every test of the addon (and of lot_recall_mrp's).
+        from aiosmtpd.controller import Controller
+
         self.port = closed_port()
         self.handler = RecordingHandler()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)

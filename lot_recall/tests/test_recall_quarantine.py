@@ -44,13 +44,16 @@ class TestRecallQuarantine(LotRecallCase):
         self.assertIn(recall.name, self.lot.message_ids[0].body)
 
     def test_shipping_a_recalled_lot_is_refused(self):
+        shipped = self._deliver(self.customer_b, self.flour, self.lot, 8)
         recall = self._recall_through_wizard(self.lot, quarantine=False)
         picking = self._deliver(self.customer_a, self.flour, self.lot, 5, validate=False)
         with self.assertRaisesRegex(UserError, recall.name):
             picking.button_validate()
         self.assertEqual(picking.state, "assigned")
-        # A customer return of the recalled lot is still accepted.
-        self.assertNotEqual(picking.state, "done")
+        # A customer return of the recalled lot is still accepted, and quarantined on arrival.
+        returned = self._return(shipped, 8)
+        self.assertEqual(returned.state, "done")
+        self.assertTrue(self.lot.quarantined)
 
     def test_mock_recall_never_blocks(self):
         recall = self._recall_through_wizard(self.lot, is_mock=True)
