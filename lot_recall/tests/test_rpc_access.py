@@ -153,7 +153,16 @@ class TestRpcAccess(LotRecallCase, HttpCase):
                 [extra_lot.ids, {"recall_ids": [(4, recall.id)]}],
             ),
             "write_supplier_ref": ("stock.lot", "write", [lot.ids, {"supplier_lot_ref": "S-1"}]),
+            "write_ml_supplier_ref": (
+                "stock.move.line",
+                "write",
+                [recall.line_ids.move_line_id.ids, {"supplier_lot_ref": "S-2"}],
+            ),
+            "confirm_manager_wizard": ("lot.recall.wizard", "action_confirm", [wizard.ids]),
+            "add_via_manager_wizard": ("lot.recall.wizard", "action_add_to_recall", [wizard.ids]),
             "view_customers": ("lot.recall", "action_view_customers", [recall.ids]),
+            "view_notices": ("lot.recall", "action_view_notices", [recall.ids]),
+            "view_affected_lots": ("lot.recall", "action_view_affected_lots", [recall.ids]),
             "view_deliveries": ("lot.recall", "action_view_deliveries", [recall.ids]),
             "view_stock": ("lot.recall", "action_view_stock", [recall.ids]),
             "export_action": ("lot.recall", "action_export_xlsx", [recall.ids]),
@@ -179,7 +188,10 @@ class TestRpcAccess(LotRecallCase, HttpCase):
         "create_recall",
         "create_drill_wizard",
         "write_supplier_ref",
+        "write_ml_supplier_ref",
         "view_customers",
+        "view_notices",
+        "view_affected_lots",
         "view_deliveries",
         "view_stock",
         "export_action",
@@ -191,7 +203,7 @@ class TestRpcAccess(LotRecallCase, HttpCase):
         "add_lots",
     }
     EXPECTED = {
-        "stock_user": {"write_supplier_ref"},
+        "stock_user": {"write_supplier_ref", "write_ml_supplier_ref"},
         "recall_user": RECALL_USER,
         "recall_manager": RECALL_USER
         | {
