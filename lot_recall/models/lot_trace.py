@@ -133,49 +133,43 @@ WITH RECURSIVE locations AS (
 roots AS (
     SELECT lot.id AS lot_id FROM stock_lot lot WHERE lot.id = ANY(%(lot_ids)s)
 ),
-reached (lot_id) AS (
-    -- Every lot made from the input lots, each expanded once: UNION (not UNION ALL) drops the
-    -- lots already reached, so the walk costs one step per distinct lot, however many paths,
-    -- move lines or cycles lead to it. Depths and parents come from the links below.
-    SELECT lot_id FROM roots
+walk (lot_id, parent_lot_id, via_move_line_id, via_reference) AS (
+    -- Two kinds of rows: a lot (parent_lot_id NULL) and a link from a parent lot to a lot
+    -- made from it. UNION (not UNION ALL) drops the rows already found, so each lot is expanded
+    -- once, at its first (shortest) step, however many paths, move lines or cycles lead to
+    -- it: the cost is one lookup per distinct lot. Links are never expanded; _trace() gives
+    -- each lot its depth and parent from them (breadth-first).
+    SELECT lot_id, NULL::integer, NULL::integer, NULL::varchar FROM roots
  UNION
-    -- A consumed line (into a production location: manufacturing and unbuild orders) is
-    -- linked to the lines it produced by stock_move_line_consume_rel.
-    SELECT output.lot_id
-      FROM reached
+    SELECT step.*
+      FROM walk
      CROSS JOIN locations
-      JOIN stock_move_line input
-        ON input.lot_id = reached.lot_id AND input.state = 'done'
-       AND input.company_id = %(company)s
-       AND input.location_dest_id = ANY(locations.production)
-      JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = input.id
-      JOIN stock_move_line output
-        ON output.id = rel.consume_line_id AND output.state = 'done'
-       AND output.company_id = %(company)s
-     WHERE %(include_derived)s
-       AND output.lot_id IS NOT NULL
-),
-links AS (
-    -- The distinct links out of the reached lots (the same join, once per reached lot): the
-    -- breadth-first search of _trace() gives each lot its depth, parent and producing line.
-    SELECT DISTINCT input.lot_id AS parent_lot_id, output.lot_id,
-           output.id AS via_move_line_id, output.reference AS via_reference
-      FROM reached
-     CROSS JOIN locations
+     -- LATERAL ... OFFSET 0: each lot's links through the lot index, whatever the planner
+     -- guesses of the number of lots walked.
      CROSS JOIN LATERAL (
-           SELECT * FROM stock_move_line line
-            WHERE line.lot_id = reached.lot_id AND line.state = 'done'
-              AND line.company_id = %(company)s
-              AND line.location_dest_id = ANY(locations.production)
+           -- A consumed line (into a production location: manufacturing and unbuild orders)
+           -- is linked to the lines it produced by stock_move_line_consume_rel.
+           SELECT output.lot_id, output.id, output.reference
+             FROM stock_move_line input
+             JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = input.id
+             JOIN stock_move_line output
+               ON output.id = rel.consume_line_id AND output.state = 'done'
+              AND output.company_id = %(company)s
+            WHERE input.lot_id = walk.lot_id AND input.state = 'done'
+              AND input.company_id = %(company)s
+              AND input.location_dest_id = ANY(locations.production)
+              AND output.lot_id IS NOT NULL AND output.lot_id <> walk.lot_id
            OFFSET 0
-           ) input
-      JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = input.id
-      JOIN stock_move_line output
-        ON output.id = rel.consume_line_id AND output.state = 'done'
-       AND output.company_id = %(company)s
+           ) link
+     CROSS JOIN LATERAL (
+           VALUES (link.lot_id, NULL::integer, NULL::integer, NULL::varchar),
+                  (link.lot_id, walk.lot_id, link.id, link.reference)
+           ) step
      WHERE %(include_derived)s
-       AND output.lot_id IS NOT NULL
-       AND output.lot_id <> input.lot_id
+       AND walk.parent_lot_id IS NULL
+),
+affected AS (
+    SELECT lot_id FROM walk WHERE parent_lot_id IS NULL
 ),
 customer_lines AS (
     -- Deliveries (into a customer location, not from one) and returns (from a customer
@@ -184,13 +178,13 @@ customer_lines AS (
            ml.quantity_product_uom AS quantity,
            ml.location_id = ANY(locations.customer) AS is_return,
            COALESCE(partner.commercial_partner_id, partner.id) AS partner_id
-      FROM reached
+      FROM affected
      CROSS JOIN locations
      -- LATERAL ... OFFSET 0: each affected lot's lines through the lot index, whatever the
      -- planner guesses of the number of affected lots (a recursive result it cannot know).
      CROSS JOIN LATERAL (
            SELECT * FROM stock_move_line line
-            WHERE line.lot_id = reached.lot_id AND line.state = 'done'
+            WHERE line.lot_id = affected.lot_id AND line.state = 'done'
               AND line.company_id = %(company)s
            OFFSET 0
            ) ml
@@ -221,11 +215,11 @@ allocated AS (
 ),
 stock AS (
     SELECT quant.lot_id, quant.product_id, quant.location_id, SUM(quant.quantity) AS quantity
-      FROM reached
+      FROM affected
      CROSS JOIN locations
      CROSS JOIN LATERAL (
            SELECT * FROM stock_quant held
-            WHERE held.lot_id = reached.lot_id AND held.company_id = %(company)s
+            WHERE held.lot_id = affected.lot_id AND held.company_id = %(company)s
            OFFSET 0
            ) quant
      WHERE quant.location_id = ANY(locations.held)
@@ -249,7 +243,8 @@ upstream AS (
 SELECT json_build_object(
     'roots', (SELECT COALESCE(json_agg(lot_id), '[]') FROM roots),
     'links', (SELECT COALESCE(json_agg(json_build_array(
-                  parent_lot_id, lot_id, via_move_line_id, via_reference)), '[]') FROM links),
+                  parent_lot_id, lot_id, via_move_line_id, via_reference)), '[]')
+                FROM walk WHERE parent_lot_id IS NOT NULL),
     'deliveries', (SELECT COALESCE(json_agg(allocated ORDER BY date, move_line_id), '[]')
                      FROM allocated),
     'stock', (SELECT COALESCE(json_agg(stock ORDER BY lot_id, location_id), '[]') FROM stock),

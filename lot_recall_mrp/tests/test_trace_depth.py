@@ -11,7 +11,7 @@ LINES = 4  # move lines of each component lot per manufacturing order
 @tagged("post_install", "-at_install")
 class TestTraceDepth(LotRecallCase):
     """A deep genealogy made by real manufacturing orders, each consuming each component lot
-    in 4 move lines: a walk that follows every path makes 4 ** 11 rows here (minutes); the
+    in 4 move lines: a walk that follows every path makes 4 ** 11 rows here (about a minute); the
     trace must visit each lot once and still give each lot its shortest depth and parent.
 
     Genealogy (-> is one MO; every arrow consumes its component lot in 4 lines)::
@@ -30,7 +30,10 @@ class TestTraceDepth(LotRecallCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.products = cls.env["product.product"].create(
-            [{"name": f"Level {i}", "is_storable": True, "tracking": "lot"} for i in range(16)]
+            [
+                {"name": f"Level {i}", "is_storable": True, "tracking": "lot"}
+                for i in range(LEVELS + 7)
+            ]
         )
         product = iter(cls.products)
         root_product = next(product)
@@ -48,10 +51,12 @@ class TestTraceDepth(LotRecallCase):
         cls.x = cls.mo_x_long.lot_producing_id
         cls.mo_x_short = cls._produce(x_product, [chain[2]], cls.x)
         cls.mo_y = cls._produce(y_product, [cls.x], "DEPTH-Y")
+        cls.y = cls.mo_y.lot_producing_id
         cls.mo_a = cls._produce(a_product, [chain[3]], "DEPTH-A")
         cls.mo_b = cls._produce(b_product, [chain[3]], "DEPTH-B")
         cls.a, cls.b = cls.mo_a.lot_producing_id, cls.mo_b.lot_producing_id
         cls.mo_c = cls._produce(c_product, [cls.a, cls.b], "DEPTH-C")
+        cls.c = cls.mo_c.lot_producing_id
         cls.mo_d_from_b = cls._produce(d_product, [cls.b], "DEPTH-D")
         cls.d = cls.mo_d_from_b.lot_producing_id
         cls.mo_d_from_a = cls._produce(d_product, [cls.a], cls.d)
