@@ -1,9 +1,13 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
+import re
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.pdf import PdfReader, PdfWriter
 
 ACK_ACTIONS = [
     ("destroyed", "Destroyed"),
@@ -190,14 +194,42 @@ class LotRecallNotice(models.Model):
             )
 
     def _render_pdfs(self):
-        """The PDF notice of each of these notices: {notice id: PDF bytes}.
-
-        One wkhtmltopdf run per notice: Debian's wkhtmltopdf (unpatched Qt) cannot take the
-        several documents Odoo would hand it to render a batch in one run.
-        """
+        """The PDF notice of each of these notices: {notice id: PDF bytes}, one wkhtmltopdf run
+        per notice (a notice that cannot be rendered raises)."""
         reports = self.env["ir.actions.report"].sudo()
         report_name = self.env.ref("lot_recall.action_report_recall_notice").report_name
         return {notice.id: reports._render_qweb_pdf(report_name, notice.ids)[0] for notice in self}
+
+    def _render_pdf_batch(self):
+        """The PDF notices of these notices rendered in ONE wkhtmltopdf run, then split into one
+        PDF per notice: {notice id: PDF bytes}.
+
+        The report prints the notices one after the other in a single document (Debian's
+        wkhtmltopdf takes one input document), each on new pages and each ending with its own
+        acknowledgment link (``/lot_recall/notice/<id>?``): a notice's pages are those up to the
+        page holding its link. Odoo's own split reads PDF outlines, which unpatched wkhtmltopdf
+        does not write. Raises ``ValueError`` when the pages cannot be told apart, so that the
+        caller renders the notices one at a time.
+        """
+        reports = self.env["ir.actions.report"].sudo()
+        report_name = self.env.ref("lot_recall.action_report_recall_notice").report_name
+        content = reports._render_qweb_pdf(report_name, self.ids)[0]
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        pdfs, pages, remaining = {}, [], list(self.ids)
+        for page in reader.pages:
+            pages.append(page)
+            text = re.sub(r"\s+", "", page.extract_text() or "")
+            if remaining and f"/lot_recall/notice/{remaining[0]}?" in text:
+                writer = PdfWriter()
+                for notice_page in pages:
+                    writer.add_page(notice_page)
+                stream = io.BytesIO()
+                writer.write(stream)
+                pdfs[remaining.pop(0)] = stream.getvalue()
+                pages = []
+        if remaining or pages:
+            raise ValueError(f"{len(remaining)} notices not found in the batch PDF")
+        return pdfs
 
     def _is_queued(self):
         self.ensure_one()

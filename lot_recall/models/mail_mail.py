@@ -8,11 +8,13 @@ import smtplib
 import psycopg2.errors
 
 from odoo import fields, models, tools
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
 
 NOTICE_MODEL = "lot.recall.notice"
+# Notices whose PDFs are rendered in one wkhtmltopdf run: 50 simple notices take about 1 s.
+NOTICE_PDF_BATCH = 50
 
 
 def _short_error(error, limit=200):
@@ -87,19 +89,55 @@ class MailMail(models.Model):
         # the author, nor may write the notice, would be refused (sent, yet recorded failed).
         if digest_mails:
             super(MailMail, digest_mails.sudo())._send(**kwargs)
-        for mail in notice_mails.sudo():
-            if not mail._lot_recall_lock():
-                continue  # another run of the queue is sending it, or has sent it
-            # Failures recorded here are committed with the next email, or by the caller (the
-            # mail queue's scheduled action commits once done, even after a lost session).
-            if not mail._lot_recall_attach_pdf():
-                continue
-            try:
-                super(MailMail, mail)._send(**kwargs)
-            except smtplib.SMTPServerDisconnected as error:
-                mail._lot_recall_record_disconnection(error)
-                raise
+        # In chunks: the PDFs of a chunk are rendered in one wkhtmltopdf run, then its emails go
+        # (each committed by the queue) before the next chunk is rendered.
+        for chunk in split_every(NOTICE_PDF_BATCH, notice_mails.ids, notice_mails.sudo().browse):
+            pdfs = chunk._lot_recall_render_batch()
+            for mail in chunk:
+                if not mail._lot_recall_lock():
+                    continue  # another run of the queue is sending it, or has sent it
+                # Failures recorded here are committed with the next email, or by the caller
+                # (the mail queue's scheduled action commits once done, even after a lost
+                # session).
+                if not mail._lot_recall_attach_pdf(pdfs.get(mail.res_id)):
+                    continue
+                try:
+                    super(MailMail, mail)._send(**kwargs)
+                except smtplib.SMTPServerDisconnected as error:
+                    mail._lot_recall_record_disconnection(error)
+                    raise
         return True
+
+    def _lot_recall_render_batch(self):
+        """The PDFs of these notice emails' notices that still need one, rendered in one run:
+        {notice id: PDF bytes}. Empty when the batch fails: each notice is then rendered alone,
+        so that a bad notice fails alone."""
+        notices = (
+            self.env[NOTICE_MODEL]
+            .sudo()
+            .browse(
+                [
+                    mail.res_id
+                    for mail in self
+                    if mail.state == "outgoing" and not mail.attachment_ids
+                ]
+            )
+            .exists()
+        )
+        if len(notices) < 2:
+            return {}
+        try:
+            with self.env.cr.savepoint():
+                return notices._render_pdf_batch()
+        except MemoryError:
+            raise
+        except Exception:  # any failure: render one at a time instead
+            _logger.info(
+                "Recall notices %s: batch PDF failed, rendering one at a time",
+                notices.ids,
+                exc_info=True,
+            )
+            return {}
 
     def _lot_recall_lock(self):
         """Lock this outgoing email's row until the end of the transaction, so that concurrent
@@ -130,8 +168,9 @@ class MailMail(models.Model):
         self.invalidate_recordset()
         return locked
 
-    def _lot_recall_attach_pdf(self):
-        """Attach its PDF notice to this recall notice email.
+    def _lot_recall_attach_pdf(self, pdf=None):
+        """Attach its PDF notice to this recall notice email: ``pdf`` when rendered already
+        (in a batch), else rendered now, alone.
 
         :return: False when the PDF could not be rendered: the email is then marked failed
             (``exception``, so the queue skips it) and its notice failed with the reason.
@@ -145,7 +184,7 @@ class MailMail(models.Model):
             return True
         try:
             with self.env.cr.savepoint():
-                pdf = notice._render_pdfs()[notice.id]
+                pdf = pdf or notice._render_pdfs()[notice.id]
                 name = notice._get_report_base_filename()
         except MemoryError:
             raise  # as Odoo does: not this notice's fault, the queue run stops

@@ -132,6 +132,21 @@ class TestNoticePrint(LotRecallCase, HttpCase):
         self.assertNotIn("Gamma Grocers", text)
         self._assert_identity(text)
 
+    def test_batch_render_splits_into_one_pdf_per_notice(self):
+        recall = self._recall()
+        notices = recall.notice_ids
+        pdfs = notices.with_context(force_report_rendering=True)._render_pdf_batch()
+        self.assertEqual(sorted(pdfs), sorted(notices.ids))
+        for notice in notices:
+            text = " ".join(pdf_pages(pdfs[notice.id]))
+            self.assertIn(notice.partner_id.name, text)
+            self.assertIn(self.deliveries[notice.partner_id].name, text)
+            for other in notices - notice:
+                self.assertNotIn(other.partner_id.name, text)
+            # The same document as the notice rendered alone, page for page.
+            alone = notices.browse(notice.id).with_context(force_report_rendering=True)
+            self.assertEqual(pdf_pages(pdfs[notice.id]), pdf_pages(alone._render_pdfs()[notice.id]))
+
     def test_notices_of_several_companies_print_together(self):
         """Printed from the list of notices: each notice names its own company."""
         recall = self._recall()
