@@ -29,3 +29,8 @@ clean:  ## stop the private PostgreSQL cluster and delete .cache (venv, database
 SIZE ?= S
 bench:  ## benchmark the trace and notices against Odoo's own tracing: make bench SIZE=S|M|L|all
 	bash scripts/bench.sh $(SIZE)
+
+.PHONY: bench-fanout
+CUSTOMERS ?= 5000
+bench-fanout:  ## notice fan-out end to end (Send Notices -> SMTP sink) on the SIZE dataset: make bench-fanout SIZE=M
+	bash scripts/bench_fanout.sh $(SIZE) $(CUSTOMERS)

@@ -14,6 +14,7 @@
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/lot_recall_security.xml",
+        "security/lot_recall_lot_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "reports/lot_recall_notice_report.xml",

@@ -2,7 +2,8 @@
 
 The fragments use the subset of Markdown that is also valid reStructuredText (paragraphs,
 lists, *emphasis*, **strong**, ``literals``), so they are copied as they are under the
-sections DESCRIPTION, CONFIGURE and USAGE.
+sections DESCRIPTION, CONFIGURE and USAGE, and CONTRIBUTORS and CREDITS under "Credits"
+(after the authors, read from the manifest), as in OCA's README template.
 
 Usage: python scripts/addon_readme.py [--check] ADDON_DIR...
 (--check: write nothing, exit 1 when a README.rst is not up to date)
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 SECTIONS = [("CONFIGURE.md", "Configuration"), ("USAGE.md", "Usage")]
+CREDITS_SECTIONS = [("CONTRIBUTORS.md", "Contributors"), ("CREDITS.md", "Other credits")]
 BADGES = """\
 .. |badge1| image:: https://img.shields.io/badge/maturity-{status}-red.png
     :target: https://odoo-community.org/page/development-status
@@ -47,6 +49,10 @@ def render(addon):
     parts.append(heading("Credits", "="))
     parts.append(heading("Authors", "-"))
     parts.append(f"* {manifest['author']}\n")
+    for fragment, title in CREDITS_SECTIONS:
+        if (readme / fragment).exists():
+            parts.append(heading(title, "-"))
+            parts.append((readme / fragment).read_text().strip() + "\n")
     return "\n".join(parts)
 
 

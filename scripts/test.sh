@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test of lot_recall on a real Odoo 18 and a real PostgreSQL:
 #   lint, then a fresh database with lot_recall installed by Odoo's own test runner (--test-enable),
-#   then the outside-in pytest suite (tests/) against that database served over HTTP.
+#   then the outside-in pytest suite (tests/) against that database served over HTTP,
+#   then the upgrade of a database built with the released version (scripts/upgrade_test.sh).
 # Ends with one line "N passed, N failed" and exits non-zero on any failure, error, skipped test
 # or error logged while installing.
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -75,7 +76,15 @@ PY
 )
 py_passed=$((py_run - py_failed - py_errors - py_skipped))
 
-failed=$((odoo_failed + odoo_errors + py_failed + py_errors))
+# A database built with the released version upgrades cleanly (-u) and keeps its recalls.
+kill $server_pid 2>/dev/null || true
+wait $server_pid 2>/dev/null || true
+log "upgrading a database built with the released version"
+if bash "$REPO_ROOT/scripts/upgrade_test.sh"; then upgrade_passed=1 upgrade_failed=0
+else upgrade_passed=0 upgrade_failed=1
+fi
+
+failed=$((odoo_failed + odoo_errors + py_failed + py_errors + upgrade_failed))
 status=0
 [ "$odoo_rc" -eq 0 ] || { log "odoo-bin exited with $odoo_rc"; status=1; }
 [ "$logged_errors" -eq 0 ] || { log "$logged_errors ERROR/CRITICAL lines in $ODOO_LOG"; status=1; }
@@ -84,6 +93,6 @@ status=0
 [ "$pytest_rc" -eq 0 ] || [ "$pytest_rc" -eq 1 ] || { log "pytest exited with $pytest_rc"; status=1; }
 [ "$failed" -eq 0 ] || status=1
 [ "$odoo_run" -gt 0 ] || { log "Odoo ran no lot_recall test"; status=1; }
-log "Odoo runner: $odoo_passed passed, $((odoo_failed + odoo_errors)) failed, $odoo_skipped skipped; pytest: $py_passed passed, $((py_failed + py_errors)) failed, $py_skipped skipped"
-echo "$((odoo_passed + py_passed)) passed, $failed failed"
+log "Odoo runner: $odoo_passed passed, $((odoo_failed + odoo_errors)) failed, $odoo_skipped skipped; pytest: $py_passed passed, $((py_failed + py_errors)) failed, $py_skipped skipped; upgrade: $upgrade_passed passed, $upgrade_failed failed"
+echo "$((odoo_passed + py_passed + upgrade_passed)) passed, $failed failed"
 exit $status

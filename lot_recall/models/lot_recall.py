@@ -38,6 +38,8 @@ GUARDED_FIELDS = frozenset(
         "notice_ids",
         "trace_date",
         "trace_duration_ms",
+        "trace_lot_ids",
+        "upstream_ids",
     }
 )
 # Editable on a draft recall; fixed once traced (lots are then added with action_add_lots).
@@ -111,6 +113,9 @@ class LotRecall(models.Model):
         default=True,
         help="Also recall every lot manufactured from the recalled lots, at any depth.",
     )
+    # The lots of trace_lot_ids, written from those rows by the trace in the same transaction.
+    # Not a stored compute over them: stock.lot.is_recalled depends on the inverse recall_ids,
+    # and a lazily recomputed many2many would leave is_recalled stale until something read it.
     affected_lot_ids = fields.Many2many(
         "stock.lot",
         "lot_recall_affected_lot_rel",
@@ -120,6 +125,23 @@ class LotRecall(models.Model):
         readonly=True,
         copy=False,
         help="The recalled lots and every lot made from them, as found by the last trace.",
+    )
+    trace_lot_ids = fields.One2many(
+        "lot.recall.lot",
+        "recall_id",
+        string="Affected Lots (Genealogy)",
+        readonly=True,
+        copy=False,
+        help="Each affected lot with its depth, the lot it was made from and how, as found by "
+        "the last trace.",
+    )
+    upstream_ids = fields.One2many(
+        "lot.recall.upstream",
+        "recall_id",
+        string="Supplier Receipts",
+        readonly=True,
+        copy=False,
+        help="The receipts of the recalled lots from suppliers, as found by the last trace.",
     )
     line_ids = fields.One2many(
         "lot.recall.line", "recall_id", string="Affected Deliveries", readonly=True, copy=False
@@ -521,9 +543,12 @@ class LotRecall(models.Model):
         had_trace = bool(self.trace_date)
         recall = self.sudo()
         recall.line_ids.unlink()
+        # The trace's rows, written once: every report and export reads them, never the engine.
+        lots = self.env["lot.recall.lot"].sudo()._replace_trace_rows(recall, result["lots"])
+        self.env["lot.recall.upstream"].sudo()._replace_trace_rows(recall, result["upstream"])
         recall.write(
             {
-                "affected_lot_ids": [fields.Command.set(affected_ids)],
+                "affected_lot_ids": [fields.Command.set(lots.lot_id.ids)],
                 "line_ids": [
                     fields.Command.create(
                         {
@@ -745,6 +770,7 @@ class LotRecall(models.Model):
                 notice.sudo().reminder_count += 1
 
     def _action_open_records(self, model, domain, name):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": name,

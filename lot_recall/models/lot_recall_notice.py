@@ -1,7 +1,6 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
-import re
 
 from markupsafe import Markup
 
@@ -15,6 +14,15 @@ ACK_ACTIONS = [
     ("quarantined", "Quarantined, awaiting instructions"),
     ("none_left", "None left"),
 ]
+
+
+def _page_links(page):
+    """The URIs a PDF page links to, as one string."""
+    uris = []
+    for annotation in page.get("/Annots") or []:
+        action = annotation.get_object().get("/A") or {}
+        uris.append(str(action.get("/URI", "")))
+    return " ".join(uris)
 
 
 class LotRecallNotice(models.Model):
@@ -206,10 +214,11 @@ class LotRecallNotice(models.Model):
 
         The report prints the notices one after the other in a single document (Debian's
         wkhtmltopdf takes one input document), each on new pages and each ending with its own
-        acknowledgment link (``/lot_recall/notice/<id>?``): a notice's pages are those up to the
-        page holding its link. Odoo's own split reads PDF outlines, which unpatched wkhtmltopdf
-        does not write. Raises ``ValueError`` when the pages cannot be told apart, so that the
-        caller renders the notices one at a time.
+        acknowledgment link (``/lot_recall/notice/<id>?``), which wkhtmltopdf writes as a link
+        annotation of its page: a notice's pages are those up to the page linking to it (reading
+        annotations is cheap; extracting the text of the pages is not). Odoo's own split reads
+        PDF outlines, which unpatched wkhtmltopdf does not write. Raises ``ValueError`` when the
+        pages cannot be told apart, so that the caller renders the notices one at a time.
         """
         reports = self.env["ir.actions.report"].sudo()
         report_name = self.env.ref("lot_recall.action_report_recall_notice").report_name
@@ -218,8 +227,7 @@ class LotRecallNotice(models.Model):
         pdfs, pages, remaining = {}, [], list(self.ids)
         for page in reader.pages:
             pages.append(page)
-            text = re.sub(r"\s+", "", page.extract_text() or "")
-            if remaining and f"/lot_recall/notice/{remaining[0]}?" in text:
+            if remaining and f"/lot_recall/notice/{remaining[0]}?" in _page_links(page):
                 writer = PdfWriter()
                 for notice_page in pages:
                     writer.add_page(notice_page)

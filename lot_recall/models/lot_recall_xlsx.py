@@ -88,20 +88,17 @@ class LotRecallXlsx(models.AbstractModel):
     @api.model
     def _recall_xlsx(self, recall):
         """The spreadsheet of every affected shipment of ``recall`` and its context: sheets
-        Shipments, Lots, Stock on hand, Suppliers and Notices. Shipments are the recall's
-        last trace; the depth and origin of lots come from a fresh trace of the same lots."""
+        Shipments, Lots, Stock on hand, Suppliers and Notices. Shipments, lots and supplier
+        receipts are the rows of the recall's last trace (one source of truth: the sheets
+        agree with each other and with the recall until it is traced again)."""
         recall.ensure_one()
         recall.check_access("read")
-        recall.lot_ids._lot_recall_check_trace_access(recall.company_id)
-        trace = self.env["lot.trace"]._trace(
-            recall.lot_ids.ids, recall.company_id.id, include_derived=recall.include_derived
-        )
         return self._workbook(
             [
                 self._shipments_sheet(recall),
-                self._lots_sheet(recall, trace),
+                self._lots_sheet(recall),
                 self._stock_sheet(recall),
-                self._suppliers_sheet(trace),
+                self._suppliers_sheet(recall),
                 self._notices_sheet(recall),
             ]
         )
@@ -153,7 +150,7 @@ class LotRecallXlsx(models.AbstractModel):
             )
         return self.env._("Shipments"), columns, rows
 
-    def _lots_sheet(self, recall, trace):
+    def _lots_sheet(self, recall):
         columns = [
             (self.env._("Lot"), "text", 18),
             (self.env._("Product"), "text", 30),
@@ -165,24 +162,16 @@ class LotRecallXlsx(models.AbstractModel):
             (self.env._("Expiration Date"), "date", 13),
             (self.env._("Quarantined"), "text", 11),
         ]
-        found = {row["lot_id"]: row for row in trace["lots"]}
-        parents = self.env["stock.lot"].browse(
-            [row["parent_lot_id"] for row in trace["lots"] if row["parent_lot_id"]]
-        )
-        parent_names = {lot.id: lot.name for lot in parents}
         rows = []
-        lots = recall.affected_lot_ids.sorted(
-            lambda lot: (found.get(lot.id, {}).get("depth", 0), lot.name)
-        )
-        for lot in lots:
-            row = found.get(lot.id, {})
+        for row in recall.trace_lot_ids.sorted(lambda row: (row.depth, row.lot_id.name, row.id)):
+            lot = row.lot_id
             rows.append(
                 (
                     lot.name,
                     lot.product_id.display_name,
-                    row.get("depth"),
-                    parent_names.get(row.get("parent_lot_id")),
-                    row.get("via_reference"),
+                    row.depth,
+                    row.parent_lot_id.name,
+                    row.via_reference,
                     lot.supplier_id.display_name,
                     lot.supplier_lot_ref,
                     lot.expiration_date and self._local(lot.expiration_date).date(),
@@ -214,7 +203,7 @@ class LotRecallXlsx(models.AbstractModel):
         ]
         return self.env._("Stock on hand"), columns, rows
 
-    def _suppliers_sheet(self, trace):
+    def _suppliers_sheet(self, recall):
         columns = [
             (self.env._("Supplier"), "text", 28),
             (self.env._("Lot"), "text", 18),
@@ -225,29 +214,21 @@ class LotRecallXlsx(models.AbstractModel):
             (self.env._("Quantity"), "number", 11),
             (self.env._("Unit"), "text", 8),
         ]
-        move_lines = self.env["stock.move.line"].browse(
-            [row["move_line_id"] for row in trace["upstream"]]
-        )
-        by_id = {line.id: line for line in move_lines}
-        partners = self.env["res.partner"].browse(
-            [row["partner_id"] for row in trace["upstream"] if row["partner_id"]]
-        )
-        names = {partner.id: partner.display_name for partner in partners}
-        rows = []
-        for row in trace["upstream"]:
-            line = by_id[row["move_line_id"]]
-            rows.append(
-                (
-                    names.get(row["partner_id"]),
-                    line.lot_id.name,
-                    line.product_id.display_name,
-                    row["supplier_lot_ref"],
-                    line.picking_id.name or line.reference,
-                    self._local(row["date"]),
-                    line.quantity_product_uom,
-                    line.product_id.uom_id.name,
-                )
+        rows = [
+            (
+                row.partner_id.display_name,
+                row.lot_id.name,
+                row.product_id.display_name,
+                row.supplier_lot_ref,
+                row.picking_id.name or row.move_line_id.reference,
+                self._local(row.date),
+                row.quantity,
+                row.product_uom_id.name,
             )
+            for row in recall.upstream_ids.sorted(
+                lambda row: (row.date or datetime.min, row.move_line_id.id)
+            )
+        ]
         return self.env._("Suppliers"), columns, rows
 
     def _notices_sheet(self, recall):

@@ -6,6 +6,7 @@ from . import (
     test_notice_print,
     test_recall_doors,
     test_recall_guards,
+    test_recall_lots,
     test_recall_notices,
     test_recall_quarantine,
     test_recall_reports,

@@ -1,1 +1,1 @@
-from . import test_recall_manufacturing, test_trace_depth
+from . import test_recall_lots_mrp, test_recall_manufacturing, test_trace_depth

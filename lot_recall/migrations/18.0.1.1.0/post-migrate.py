@@ -1,9 +1,13 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""18.0.1.1.0: the expiry digest moved from ``stock.lot`` to ``lot.expiry.digest``.
+"""18.0.1.1.0 post-migration.
 
-Its scheduled action (``ir_cron_data.xml``) is ``noupdate``: databases installed before keep
-calling ``stock.lot._cron_expiry_digest()``, which no longer exists. Point it at the new model.
+- The expiry digest moved from ``stock.lot`` to ``lot.expiry.digest``. Its scheduled action
+  (``ir_cron_data.xml``) is ``noupdate``: databases installed before keep calling
+  ``stock.lot._cron_expiry_digest()``, which no longer exists. Point it at the new model.
+- A recall's trace is stored whole: affected lots with their depth, parent and via line
+  (``lot.recall.lot``) and the supplier receipts (``lot.recall.upstream``), which every report
+  reads. Backfill them for every recall traced before.
 """
 
 import logging
@@ -35,7 +39,69 @@ def repoint_expiry_digest_cron(env):
     return True
 
 
+def backfill_trace_rows(env):
+    """Write the affected lots and supplier receipts of every traced recall (state not draft,
+    traced at least once) that has none.
+
+    The affected lots are the ones the recall's last trace stored (``affected_lot_ids``, kept
+    as they are: the recall's lines and notices were written from the same trace). Their depth,
+    parent and via line exist only in the engine: they are taken from a trace of the recall's
+    lots run now (so a parent may be a lot made since, on a shorter path); a lot that trace no
+    longer reaches keeps depth 0 and no parent (logged).
+    Supplier receipts are that trace's, up to the recall's last trace date.
+    All rows are written in one create per model.
+
+    :return: the number of recalls backfilled
+    """
+    recalls = env["lot.recall"].search(
+        [("state", "!=", "draft"), ("trace_date", "!=", False), ("trace_lot_ids", "=", False)],
+        order="id",
+    )
+    lot_vals, upstream_rows = [], []
+    for recall in recalls:
+        trace = env["lot.trace"]._trace(
+            recall.lot_ids.ids, recall.company_id.id, include_derived=recall.include_derived
+        )
+        found = {row["lot_id"]: row for row in trace["lots"]}
+        lost = recall.affected_lot_ids.filtered(lambda lot, found=found: lot.id not in found)
+        if lost:
+            _logger.warning(
+                "Recall %s: lots %s are no longer reached by a trace: stored without depth",
+                recall.name,
+                ", ".join(lost.mapped("name")),
+            )
+        for lot in recall.affected_lot_ids:
+            row = found.get(lot.id) or {}
+            lot_vals.append(
+                {
+                    "recall_id": recall.id,
+                    "lot_id": lot.id,
+                    "depth": row.get("depth", 0),
+                    "parent_lot_id": row.get("parent_lot_id"),
+                    "via_move_line_id": row.get("via_move_line_id"),
+                    "via_reference": row.get("via_reference"),
+                }
+            )
+        upstream = [
+            row
+            for row in trace["upstream"]
+            if not (row["date"] and row["date"] > recall.trace_date)
+        ]
+        upstream_rows += env["lot.recall.upstream"]._vals_from_trace(recall, upstream)
+    env["lot.recall.lot"].create(lot_vals)
+    env["lot.recall.upstream"].create(upstream_rows)
+    _logger.info(
+        "Backfilled %s recalls: %s affected lots, %s supplier receipts",
+        len(recalls),
+        len(lot_vals),
+        len(upstream_rows),
+    )
+    return len(recalls)
+
+
 def migrate(cr, version):
     if not version:
         return
-    repoint_expiry_digest_cron(api.Environment(cr, SUPERUSER_ID, {}))
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    repoint_expiry_digest_cron(env)
+    backfill_trace_rows(env)

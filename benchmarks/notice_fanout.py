@@ -1,0 +1,217 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Notice fan-out as the user waits for it: from *Send Notices* to every notice, with its PDF,
+accepted by a local SMTP sink.
+
+    python benchmarks/notice_fanout.py --size M --customers 5000
+
+Clones the benchmark database ``lot_recall_bench_<size>`` (built by ``make bench``) into a
+scratch database, points its outgoing mail at an aiosmtpd sink in this process, starts a real
+Odoo server on it (HTTP, for wkhtmltopdf's assets, and one cron thread: the mail queue), and
+over JSON-RPC, as a Recall Manager would click: creates the recall of the lots reaching at least
+``--customers`` customers through the wizard (*Create Recall*), then *Send Notices*. Times both,
+then waits until the sink received every email. The scratch database is dropped at the end.
+Writes ``benchmarks/results/notice_fanout_<size>.json``.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from common import DB_PREFIX, default_conf
+from run_benchmark import SmtpSink
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def psql(db, sql):
+    return subprocess.run(
+        ["psql", "-d", db, "-tAc", sql], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def rpc(url, db, uid, password, model, method, *args):
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [db, uid, password, model, method, list(args)],
+        },
+    }
+    request = urllib.request.Request(
+        f"{url}/jsonrpc",
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=600) as response:
+        answer = json.load(response)
+    if "error" in answer:
+        raise RuntimeError(answer["error"]["data"]["message"])
+    return answer["result"]
+
+
+def lots_reaching(db, customers):
+    """Lot ids, most customers first, until their customers number at least ``customers``."""
+    rows = psql(
+        db,
+        """
+        SELECT ml.lot_id, array_agg(DISTINCT COALESCE(p.commercial_partner_id, p.id))
+          FROM stock_move_line ml
+          JOIN stock_location dest ON dest.id = ml.location_dest_id AND dest.usage = 'customer'
+          JOIN stock_picking pk ON pk.id = ml.picking_id
+          JOIN res_partner p ON p.id = pk.partner_id
+         WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL AND ml.company_id = 1
+         GROUP BY ml.lot_id ORDER BY count(DISTINCT pk.partner_id) DESC LIMIT 2000
+        """,
+    )
+    chosen, reached = [], set()
+    for line in rows.splitlines():
+        lot_id, partners = line.split("|")
+        chosen.append(int(lot_id))
+        reached.update(partners.strip("{}").split(","))
+        if len(reached) >= customers:
+            break
+    return chosen, len(reached)
+
+
+def prepare(db, sink_port, http_port):
+    """Every customer gets an address, outgoing mail goes to the sink, wkhtmltopdf fetches the
+    report assets from the server about to start."""
+    psql(db, "UPDATE res_partner SET email = 'c' || id || '@example.com' WHERE email IS NULL")
+    psql(db, "UPDATE ir_mail_server SET active = false")
+    psql(
+        db,
+        "INSERT INTO ir_mail_server (name, smtp_host, smtp_port, smtp_encryption, "
+        "smtp_authentication, sequence, active) VALUES ('bench sink', '127.0.0.1', "
+        f"{sink_port}, 'none', 'login', 1, true)",
+    )
+    psql(
+        db,
+        "INSERT INTO ir_config_parameter (key, value) VALUES ('report.url', "
+        f"'http://127.0.0.1:{http_port}') ON CONFLICT (key) DO UPDATE SET value = "
+        "EXCLUDED.value",
+    )
+
+
+def start_server(conf, db, port, log):
+    """A real Odoo server on ``db``: HTTP and one cron thread (the mail queue)."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(os.environ.get("ODOO_SRC", "/opt/odoo"), "odoo-bin"),
+            *("-c", conf, "-d", db, "--db-filter", f"^{db}$", "--http-port", str(port)),
+            *("--max-cron-threads", "1", "--log-level", "warn"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"{url}/web/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    return server, url
+
+
+def measure(url, db, lot_ids, sink, timeout):
+    """Create the recall through the wizard, click Send Notices, wait for every email."""
+    uid = 2  # admin
+    start = time.perf_counter()
+    wizard = rpc(
+        url,
+        db,
+        uid,
+        "admin",
+        "lot.recall.wizard",
+        "create",
+        {
+            "lot_ids": [[6, 0, lot_ids]],
+            "reason": "Benchmark: notice fan-out",
+            "classification": "class_1",
+            "quarantine": False,
+        },
+    )
+    recall = rpc(url, db, uid, "admin", "lot.recall.wizard", "action_confirm", [wizard])["res_id"]
+    create_s = time.perf_counter() - start
+    start = time.perf_counter()
+    rpc(url, db, uid, "admin", "lot.recall", "action_send_notices", [recall])
+    send_click_s = time.perf_counter() - start
+    queued = int(
+        psql(
+            db,
+            f"SELECT count(*) FROM lot_recall_notice WHERE recall_id = {recall} "
+            "AND mail_id IS NOT NULL",
+        )
+    )
+    progress = []
+    while sink.handler.count < queued and time.perf_counter() - start < timeout:
+        time.sleep(5)
+        progress.append((round(time.perf_counter() - start), sink.handler.count))
+    total_s = time.perf_counter() - start
+    sent = psql(
+        db,
+        f"SELECT count(*) FROM lot_recall_notice WHERE recall_id = {recall} AND state = 'sent'",
+    )
+    return {
+        "recall_creation_through_wizard_s": round(create_s, 2),
+        "send_notices_click_s": round(send_click_s, 2),
+        "notices_queued": queued,
+        "emails_received_by_sink": sink.handler.count,
+        "notices_sent": int(sent),
+        "send_to_all_accepted_s": round(total_s, 1),
+        "notices_per_second": round(sink.handler.count / total_s, 1),
+        "progress_s_received": progress,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="M")
+    parser.add_argument("--customers", type=int, default=5000)
+    parser.add_argument("--port", type=int, default=8279)
+    parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument("-c", "--conf", default=default_conf())
+    args = parser.parse_args(argv)
+    source = DB_PREFIX + args.size.lower()
+    db = f"{source}_fanout"
+    subprocess.run(["dropdb", "--if-exists", db], check=True)
+    subprocess.run(["createdb", "-T", source, db], check=True)
+    server = None
+    log = tempfile.TemporaryFile()
+    try:
+        lot_ids, customers = lots_reaching(db, args.customers)
+        with SmtpSink() as sink:
+            prepare(db, sink.port, args.port)
+            server, url = start_server(args.conf, db, args.port, log)
+            result = {
+                "size": args.size.upper(),
+                "lots": len(lot_ids),
+                "customers_reached_by_lots": customers,
+                **measure(url, db, lot_ids, sink, args.timeout),
+            }
+    finally:
+        if server:
+            server.terminate()
+            server.wait(60)
+        log.seek(0)
+        errors = [line for line in log.read().decode().splitlines() if " ERROR " in line]
+        if errors:
+            print("\n".join(errors[:20]), file=sys.stderr)
+        subprocess.run(["dropdb", "--if-exists", db], check=False)
+    print(json.dumps(result, indent=2))
+    path = os.path.join(HERE, "results", f"notice_fanout_{args.size.lower()}.json")
+    with open(path, "w") as out:
+        json.dump(result, out, indent=2)
+
+
+if __name__ == "__main__":
+    main()
