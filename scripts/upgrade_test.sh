@@ -300,6 +300,11 @@ check(book[:2] == b"PK", "the recall export is not an XLSX file")
 cron = env.ref("lot_recall.ir_cron_lot_expiry_digest")
 check(cron.model_id.model == "lot.expiry.digest", f"expiry digest cron on {cron.model_id.model}")
 check(cron.active, "expiry digest cron inactive")
+reminders = env.ref("lot_recall.ir_cron_recall_notice_reminders")
+check(
+    reminders.model_id.model == "lot.recall.notice",
+    f"notice reminders cron on {reminders.model_id.model}",
+)
 
 for problem in problems:
     print("CHECK-FAILED:", problem)

@@ -10,6 +10,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.lot_recall import ACTIVE_STATES
 from ..models.lot_recall_notice import ACK_ACTIONS
+from ..tools import selection_label
 
 ACK_NOTE_MAX_LENGTH = 4000
 # No customer holds more: larger numbers are typing errors (and overflow the database).
@@ -74,9 +75,9 @@ class RecallNoticePortal(CustomerPortal):
                     "%(customer)s answered the notice after the recall was %(state)s: "
                     "%(quantity)s still on hand, %(action)s. %(note)s",
                     customer=notice.partner_id.name,
-                    state=notice.recall_id._state_label(),
+                    state=selection_label(notice.recall_id, "state"),
                     quantity=quantity,
-                    action=self._ack_action_label(notice, action),
+                    action=selection_label(notice, "ack_action", action),
                     note=note,
                 ),
                 subtype_xmlid="mail.mt_note",
@@ -85,9 +86,6 @@ class RecallNoticePortal(CustomerPortal):
             return self._render_recall_notice(notice, access_token, late=True)
         notice._acknowledge(quantity, action, note, channel="portal")
         return self._render_recall_notice(notice, access_token, success=True)
-
-    def _ack_action_label(self, notice, action):
-        return dict(notice._fields["ack_action"]._description_selection(request.env))[action]
 
     def _parse_acknowledgment(self, post):
         """(quantity, action, note, error) from the posted form; error is a sentence for the

@@ -1,7 +1,6 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
-from datetime import timedelta
 
 from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
@@ -9,6 +8,8 @@ from psycopg2.errors import LockNotAvailable
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config
+
+from ..tools import selection_label
 
 CLASSIFICATION_HELP = """FDA recall classes:
 Class I: a situation in which there is a reasonable probability that the use of, or exposure to, a
@@ -404,7 +405,7 @@ class LotRecall(models.Model):
                 self.env._(
                     "Recall %(recall)s is %(state)s: it cannot be %(action)s.",
                     recall=recall.name,
-                    state=recall._state_label(),
+                    state=selection_label(recall, "state"),
                     action=action,
                 )
             )
@@ -416,10 +417,6 @@ class LotRecall(models.Model):
                     "%(recall)s is a mock recall: it never %(what)s.", recall=recall.name, what=what
                 )
             )
-
-    def _state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _stock_held_domain(self):
         self.ensure_one()
@@ -737,74 +734,40 @@ class LotRecall(models.Model):
 
     def action_view_notices(self):
         self.ensure_one()
-        return self._action_open_records(
-            "lot.recall.notice", [("recall_id", "=", self.id)], self.env._("Customer Notices")
+        return self.notice_ids._get_records_action(
+            name=self.env._("Customer Notices"), context={"create": False}
         )
-
-    @api.model
-    def _cron_send_reminders(self):
-        """Re-send the notice to customers who have not acknowledged it after the company's
-        reminder delay, at most the company's number of reminders."""
-        template = self.env.ref("lot_recall.mail_template_recall_notice")
-        now = fields.Datetime.now()
-        notices = self.env["lot.recall.notice"].search(
-            [
-                ("recall_id.state", "=", "notified"),
-                ("recall_id.is_mock", "=", False),
-                ("state", "=", "sent"),
-            ]
-        )
-        for company, company_notices in notices.grouped("company_id").items():
-            delay = company.recall_reminder_days
-            if not delay:
-                continue
-            due = company_notices.filtered(
-                lambda n, company=company, delay=delay: (
-                    n.reminder_count < company.recall_reminder_max
-                    and n.sent_date
-                    and n.sent_date <= now - timedelta(days=delay)
-                )
-            )
-            for notice in due:
-                notice._queue(template)
-                notice.sudo().reminder_count += 1
-
-    def _action_open_records(self, model, domain, name):
-        self.check_access("read")
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": model,
-            "view_mode": "list,form",
-            "domain": domain,
-            "context": {"create": False},
-        }
 
     def action_view_customers(self):
         self.ensure_one()
-        return self._action_open_records(
-            "res.partner", [("id", "in", self.partner_ids.ids)], self.env._("Customers")
+        return self.partner_ids._get_records_action(
+            name=self.env._("Customers"), context={"create": False}
         )
 
     def action_view_deliveries(self):
         self.ensure_one()
-        return self._action_open_records(
-            "stock.picking", [("id", "in", self.line_ids.picking_id.ids)], self.env._("Deliveries")
+        return self.line_ids.picking_id._get_records_action(
+            name=self.env._("Deliveries"), context={"create": False}
         )
 
     def action_view_affected_lots(self):
         self.ensure_one()
-        return self._action_open_records(
-            "stock.lot", [("id", "in", self.affected_lot_ids.ids)], self.env._("Affected Lots")
+        return self.affected_lot_ids._get_records_action(
+            name=self.env._("Affected Lots"), context={"create": False}
         )
 
     def action_view_stock(self):
         self.ensure_one()
-        action = self._action_open_records(
-            "stock.quant", self._stock_held_domain(), self.env._("Stock Held")
+        return (
+            self.env["stock.quant"]
+            .search(self._stock_held_domain())
+            ._get_records_action(
+                name=self.env._("Stock Held"),
+                views=[(False, "list")],
+                domain=self._stock_held_domain(),
+                context={"create": False},
+            )
         )
-        action["view_mode"] = "list"
-        return action
 
     def action_close(self):
         """Ask for confirmation, listing what is still open, before closing."""

@@ -1,12 +1,15 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.pdf import PdfReader, PdfWriter
+
+from ..tools import selection_label
 
 ACK_ACTIONS = [
     ("destroyed", "Destroyed"),
@@ -201,6 +204,34 @@ class LotRecallNotice(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
+    @api.model
+    def _cron_send_reminders(self):
+        """Re-send the notice to customers who have not acknowledged it after the company's
+        reminder delay, at most the company's number of reminders."""
+        template = self.env.ref("lot_recall.mail_template_recall_notice")
+        now = fields.Datetime.now()
+        notices = self.search(
+            [
+                ("recall_id.state", "=", "notified"),
+                ("recall_id.is_mock", "=", False),
+                ("state", "=", "sent"),
+            ]
+        )
+        for company, company_notices in notices.grouped("company_id").items():
+            delay = company.recall_reminder_days
+            if not delay:
+                continue
+            due = company_notices.filtered(
+                lambda n, company=company, delay=delay: (
+                    n.reminder_count < company.recall_reminder_max
+                    and n.sent_date
+                    and n.sent_date <= now - timedelta(days=delay)
+                )
+            )
+            for notice in due:
+                notice._queue(template)
+                notice.sudo().reminder_count += 1
+
     def _render_pdfs(self):
         """The PDF notice of each of these notices: {notice id: PDF bytes}, one wkhtmltopdf run
         per notice (a notice that cannot be rendered raises)."""
@@ -304,8 +335,8 @@ class LotRecallNotice(models.Model):
             }
         )
         author = author or self.partner_id
-        action_label = dict(self._fields["ack_action"]._description_selection(self.env))[action]
-        channel_label = dict(ack._fields["channel"]._description_selection(self.env))[channel]
+        action_label = selection_label(ack, "action")
+        channel_label = selection_label(ack, "channel")
         if channel == "portal":
             headline = (
                 self.env._("Acknowledgment updated by the customer.")

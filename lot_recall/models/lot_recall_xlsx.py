@@ -7,6 +7,8 @@ import xlsxwriter
 
 from odoo import api, fields, models
 
+from ..tools import selection_label
+
 NUMBER_KINDS = ("number", "integer")
 DATE_KINDS = ("date", "datetime")
 
@@ -78,10 +80,6 @@ class LotRecallXlsx(models.AbstractModel):
         if partner.phone:
             parts.append(partner.phone)
         return ", ".join(part for part in parts if part)
-
-    @api.model
-    def _selection_labels(self, records, fname):
-        return dict(records._fields[fname]._description_selection(self.env))
 
     # The recall export ---------------------------------------------------------------------
 
@@ -245,17 +243,15 @@ class LotRecallXlsx(models.AbstractModel):
             (self.env._("Failure Reason"), "text", 30),
         ]
         notices = recall.notice_ids.sorted(lambda n: n.partner_id.display_name or "")
-        states = self._selection_labels(notices, "state")
-        actions = self._selection_labels(notices, "ack_action")
         rows = [
             (
                 notice.partner_id.display_name,
                 notice.email,
-                states[notice.state],
+                selection_label(notice, "state"),
                 self._local(notice.sent_date),
                 notice.reminder_count,
                 self._local(notice.ack_date),
-                actions.get(notice.ack_action),
+                selection_label(notice, "ack_action") or None,
                 notice.ack_quantity_on_hand if notice.state == "acknowledged" else None,
                 notice.ack_note,
                 notice.failure_reason,

@@ -3,6 +3,8 @@
 from odoo import api, models
 from odoo.tools import html2plaintext
 
+from ..tools import selection_label
+
 
 class ReportRecall(models.AbstractModel):
     """Values of the recall report: per customer and product quantities, and the timeline of
@@ -26,7 +28,6 @@ class ReportRecall(models.AbstractModel):
     def _customer_rows(self, recall):
         """One row per customer and product: lots, delivered, returned, notice state."""
         notices = {notice.partner_id: notice for notice in recall.notice_ids}
-        states = dict(recall.notice_ids._fields["state"]._description_selection(self.env))
         rows = []
         groups = recall.line_ids.grouped(lambda line: (line.partner_id, line.product_id))
         for (partner, product), lines in groups.items():
@@ -40,7 +41,7 @@ class ReportRecall(models.AbstractModel):
                     "quantity": sum(lines.mapped("quantity")),
                     "returned": sum(lines.mapped("returned_quantity")),
                     "uom": product.uom_id,
-                    "notice_state": notice and states[notice.state],
+                    "notice_state": notice and selection_label(notice, "state"),
                 }
             )
         return sorted(rows, key=lambda row: (row["partner"].display_name or "", row["product"].id))
@@ -76,14 +77,12 @@ class ReportRecall(models.AbstractModel):
 
     @api.model
     def _acknowledgment_row(self, ack):
-        channels = dict(ack._fields["channel"]._description_selection(self.env))
-        actions = dict(ack._fields["action"]._description_selection(self.env))
         text = self.env._(
             "%(customer)s acknowledged (%(channel)s): %(quantity)s still on hand, %(action)s.",
             customer=ack.partner_id.display_name,
-            channel=channels[ack.channel],
+            channel=selection_label(ack, "channel"),
             quantity=ack.quantity_on_hand,
-            action=actions[ack.action],
+            action=selection_label(ack, "action"),
         )
         if ack.recorded_by_id:
             text += " " + self.env._("Recorded by %(user)s.", user=ack.recorded_by_id.name)

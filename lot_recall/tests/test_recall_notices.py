@@ -173,7 +173,7 @@ class TestRecallNotices(LotRecallCase, HttpCase):
             start = fields.Datetime.now()
             for days in (3, 8, 16, 24, 40):
                 with freeze_time(start + timedelta(days=days)):
-                    self.env["lot.recall"]._cron_send_reminders()
+                    self.env["lot.recall.notice"]._cron_send_reminders()
                     self._process_queue()
         beta = [m for rcpt, m in server.messages if rcpt == ["beta@example.com"]]
         alpha = [m for rcpt, m in server.messages if rcpt == ["recalls@alpha.example.com"]]

@@ -34,8 +34,6 @@ class LotRecall(models.Model):
 
     def action_view_productions(self):
         self.ensure_one()
-        return self._action_open_records(
-            "mrp.production",
-            [("id", "in", self.production_ids.ids)],
-            self.env._("Manufacturing Orders"),
+        return self.production_ids._get_records_action(
+            name=self.env._("Manufacturing Orders"), context={"create": False}
         )

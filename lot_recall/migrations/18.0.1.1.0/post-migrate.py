@@ -2,9 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """18.0.1.1.0 post-migration.
 
-- The expiry digest moved from ``stock.lot`` to ``lot.expiry.digest``. Its scheduled action
-  (``ir_cron_data.xml``) is ``noupdate``: databases installed before keep calling
-  ``stock.lot._cron_expiry_digest()``, which no longer exists. Point it at the new model.
+- The expiry digest moved from ``stock.lot`` to ``lot.expiry.digest``, the notice reminders
+  from ``lot.recall`` to ``lot.recall.notice``. Their scheduled actions (``ir_cron_data.xml``)
+  are ``noupdate``: databases installed before keep calling the old models' methods, which no
+  longer exist. Point them at the new models.
 - A recall's trace is stored whole: affected lots with their depth, parent and via line
   (``lot.recall.lot``) and the supplier receipts (``lot.recall.upstream``), which every report
   reads. Backfill them for every recall traced before.
@@ -18,19 +19,22 @@ _logger = logging.getLogger(__name__)
 
 CRON_XMLID = "lot_recall.ir_cron_lot_expiry_digest"
 DIGEST_MODEL_XMLID = "lot_recall.model_lot_expiry_digest"
+REMINDERS_CRON_XMLID = "lot_recall.ir_cron_recall_notice_reminders"
+NOTICE_MODEL_XMLID = "lot_recall.model_lot_recall_notice"
 
 
-def repoint_expiry_digest_cron(env):
-    """Re-point the expiry digest's scheduled action at ``lot.expiry.digest``.
+def repoint_cron(env, cron_xmlid=CRON_XMLID, model_xmlid=DIGEST_MODEL_XMLID):
+    """Re-point a scheduled action of the addon at the model its method moved to (by default
+    the expiry digest's, at ``lot.expiry.digest``).
 
     :return: True when the action was changed
     """
-    cron = env.ref(CRON_XMLID, raise_if_not_found=False)
-    model = env.ref(DIGEST_MODEL_XMLID, raise_if_not_found=False)
+    cron = env.ref(cron_xmlid, raise_if_not_found=False)
+    model = env.ref(model_xmlid, raise_if_not_found=False)
     if not cron or not model or cron.model_id == model:
         return False
     _logger.info(
-        "Expiry digest scheduled action %s: model %s -> %s",
+        "Scheduled action %s: model %s -> %s",
         cron.id,
         cron.model_id.model,
         model.model,
@@ -103,5 +107,6 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    repoint_expiry_digest_cron(env)
+    repoint_cron(env)
+    repoint_cron(env, REMINDERS_CRON_XMLID, NOTICE_MODEL_XMLID)
     backfill_trace_rows(env)

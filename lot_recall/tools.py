@@ -1,0 +1,11 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Small helpers shared by the addon's models, reports and controllers."""
+
+
+def selection_label(record, fname, value=None):
+    """The label of a selection value of ``record`` in the user's language: its current value
+    of field ``fname``, or ``value``."""
+    value = record[fname] if value is None else value
+    labels = dict(record._fields[fname]._description_selection(record.env))
+    return labels.get(value, value or "")
