@@ -345,6 +345,222 @@ class LotRecall(models.Model):
                 )
             )
 
+    def action_trace(self):
+        """Trace the recalled lots again and replace the affected lots and deliveries.
+
+        Safe to run again at any time (new deliveries, returns, manufacturing): what changed
+        since the previous trace is posted in the chatter. Concurrent traces of one recall
+        are serialised by a row lock, so lines are never duplicated.
+        """
+        self.check_access("write")
+        self._check_open(self.env._("traced again"))
+        for recall in self:
+            recall._lock()
+            recall.invalidate_recordset(["line_ids", "affected_lot_ids", "notice_ids"])
+            recall._apply_trace()
+        return True
+
+    def action_add_lots(self, lot_ids):
+        """Add lots to this recall and trace it again; lots are never removed from a recall.
+
+        :param lot_ids: ids of ``stock.lot`` of the recall's company
+        """
+        self.ensure_one()
+        self.check_access("write")
+        self._check_open(self.env._("extended"))
+        lots = self.env["stock.lot"].browse(lot_ids).exists()
+        lots.check_access("read")
+        new_lots = lots - self.lot_ids
+        if not new_lots:
+            raise UserError(self.env._("These lots are already recalled by %s.", self.name))
+        self._lock()
+        self.sudo().write({"lot_ids": [fields.Command.link(lot.id) for lot in new_lots]})
+        self._check_lots()
+        self.message_post(
+            body=self.env._("Lots added: %(lots)s.", lots=", ".join(new_lots.mapped("name"))),
+            subtype_xmlid="mail.mt_note",
+        )
+        if self.state != "draft":
+            self.invalidate_recordset(["line_ids", "affected_lot_ids", "notice_ids"])
+            self._apply_trace()
+        return True
+
+    def action_open_add_lots(self):
+        """Open the recall wizard on this recall's lots, to add more lots to it."""
+        self.ensure_one()
+        action = self.lot_ids.action_open_recall_wizard()
+        action["name"] = self.env._("Add Lots to %s", self.name)
+        return action
+
+    def action_start_real_recall(self):
+        """Open the recall wizard with this drill's lots, for a real recall."""
+        self.ensure_one()
+        if not self.is_mock:
+            raise UserError(self.env._("%s is already a real recall.", self.name))
+        action = self.lot_ids.action_open_recall_wizard()
+        action["context"] = dict(
+            action["context"],
+            default_reason=self.reason,
+            default_classification=self.classification,
+            default_include_derived=self.include_derived,
+            default_is_mock=False,
+        )
+        return action
+
+    def action_quarantine(self):
+        """Block the affected stock we still hold: no new reservation, no delivery."""
+        self.check_access("write")
+        self._check_real(self.env._("blocks stock"))
+        for recall in self:
+            if recall.state not in ACTIVE_STATES:
+                raise UserError(self.env._("Trace the recall before quarantining its stock."))
+            quants = self.env["stock.quant"].search(recall._stock_held_domain())
+            lots = quants.lot_id.filtered(lambda lot: not lot.quarantined)
+            lots._quarantine(self.env._("Quarantined by recall %(recall)s.", recall=recall.name))
+            recall.message_post(
+                body=self.env._(
+                    "Quarantined %(count)s lots held in stock: %(lots)s",
+                    count=len(lots),
+                    lots=", ".join(lots.mapped("name")) or "-",
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_send_notices(self):
+        """Queue the notice of every customer not yet reached (pending or failed).
+
+        Safe to run again: a notice already sent, acknowledged or waiting in the mail queue is
+        never sent twice. Concurrent sends of one recall: the second is told the recall is busy.
+        The mail queue is triggered at once rather than at its next scheduled run.
+        """
+        self._check_recall_manager()
+        self._check_real(self.env._("emails anyone"))
+        template = self.env.ref("lot_recall.mail_template_recall_notice")
+        for recall in self:
+            if recall.state not in ACTIVE_STATES:
+                raise UserError(self.env._("Trace the recall before sending its notices."))
+            recall._lock(nowait=True)
+            recall.invalidate_recordset(["notice_ids"])
+            recall.notice_ids.invalidate_recordset()
+            to_send = recall.notice_ids.filtered(
+                lambda n: n.state in ("pending", "failed") and not n._is_queued()
+            )
+            to_send._queue(template)
+            recall.sudo().state = "notified"
+            recall.message_post(
+                body=self.env._(
+                    "%(queued)s notices queued; %(failed)s customers have no email address "
+                    "and must be called.",
+                    queued=len(to_send.filtered("mail_id")),
+                    failed=len(to_send.filtered(lambda n: n.state == "failed")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        return True
+
+    def action_test_mail_server(self):
+        """Connect to the outgoing mail server the notices will use, and say how it went."""
+        self._check_recall_manager()
+        self.check_access("read")
+        server = self._notice_mail_server()
+        try:
+            smtp = self.env["ir.mail_server"].sudo().connect(mail_server_id=server.id or None)
+        except Exception as error:  # any failure is shown to the manager, in words
+            raise UserError(
+                self.env._(
+                    "Could not connect to %(server)s: %(error)s. Check Settings > Technical > "
+                    "Outgoing Mail Servers.",
+                    server=self.mail_server_info or "-",
+                    error=error,
+                )
+            ) from error
+        if smtp:
+            smtp.quit()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Connected to %(server)s: notices can be sent.", server=self.mail_server_info
+                ),
+            },
+        }
+
+    def action_print_notices(self):
+        self.ensure_one()
+        return self.env.ref("lot_recall.action_report_recall_notice").report_action(self.notice_ids)
+
+    def action_export_xlsx(self):
+        """Download the spreadsheet of every affected shipment (FDA FSMA 204 sortable list)."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/lot_recall/recall/{self.id}/xlsx",
+            "target": "download",
+        }
+
+    def action_view_notices(self):
+        self.ensure_one()
+        return self.notice_ids._get_records_action(
+            name=self.env._("Customer Notices"), context={"create": False}
+        )
+
+    def action_view_customers(self):
+        self.ensure_one()
+        return self.partner_ids._get_records_action(
+            name=self.env._("Customers"), context={"create": False}
+        )
+
+    def action_view_deliveries(self):
+        self.ensure_one()
+        return self.line_ids.picking_id._get_records_action(
+            name=self.env._("Deliveries"), context={"create": False}
+        )
+
+    def action_view_affected_lots(self):
+        self.ensure_one()
+        return self.affected_lot_ids._get_records_action(
+            name=self.env._("Affected Lots"), context={"create": False}
+        )
+
+    def action_view_stock(self):
+        self.ensure_one()
+        return (
+            self.env["stock.quant"]
+            .search(self._stock_held_domain())
+            ._get_records_action(
+                name=self.env._("Stock Held"),
+                views=[(False, "list")],
+                domain=self._stock_held_domain(),
+                context={"create": False},
+            )
+        )
+
+    def action_close(self):
+        """Ask for confirmation, listing what is still open, before closing."""
+        self.ensure_one()
+        self._check_recall_manager()
+        self._check_closable_state()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Recall %s", self.name),
+            "res_model": "lot.recall.close.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_recall_id": self.id},
+        }
+
+    def action_cancel(self):
+        self._check_recall_manager()
+        if self.filtered(lambda r: r.state == "closed"):
+            raise UserError(self.env._("A closed recall cannot be cancelled."))
+        self.sudo().state = "cancel"
+        return True
+
     def _field_labels(self, fnames):
         return ", ".join(
             sorted(self._fields[fname].get_description(self.env)["string"] for fname in fnames)
@@ -426,68 +642,6 @@ class LotRecall(models.Model):
             ("company_id", "=", self.company_id.id),
             ("quantity", ">", 0),
         ]
-
-    def action_trace(self):
-        """Trace the recalled lots again and replace the affected lots and deliveries.
-
-        Safe to run again at any time (new deliveries, returns, manufacturing): what changed
-        since the previous trace is posted in the chatter. Concurrent traces of one recall
-        are serialised by a row lock, so lines are never duplicated.
-        """
-        self.check_access("write")
-        self._check_open(self.env._("traced again"))
-        for recall in self:
-            recall._lock()
-            recall.invalidate_recordset(["line_ids", "affected_lot_ids", "notice_ids"])
-            recall._apply_trace()
-        return True
-
-    def action_add_lots(self, lot_ids):
-        """Add lots to this recall and trace it again; lots are never removed from a recall.
-
-        :param lot_ids: ids of ``stock.lot`` of the recall's company
-        """
-        self.ensure_one()
-        self.check_access("write")
-        self._check_open(self.env._("extended"))
-        lots = self.env["stock.lot"].browse(lot_ids).exists()
-        lots.check_access("read")
-        new_lots = lots - self.lot_ids
-        if not new_lots:
-            raise UserError(self.env._("These lots are already recalled by %s.", self.name))
-        self._lock()
-        self.sudo().write({"lot_ids": [fields.Command.link(lot.id) for lot in new_lots]})
-        self._check_lots()
-        self.message_post(
-            body=self.env._("Lots added: %(lots)s.", lots=", ".join(new_lots.mapped("name"))),
-            subtype_xmlid="mail.mt_note",
-        )
-        if self.state != "draft":
-            self.invalidate_recordset(["line_ids", "affected_lot_ids", "notice_ids"])
-            self._apply_trace()
-        return True
-
-    def action_open_add_lots(self):
-        """Open the recall wizard on this recall's lots, to add more lots to it."""
-        self.ensure_one()
-        action = self.lot_ids.action_open_recall_wizard()
-        action["name"] = self.env._("Add Lots to %s", self.name)
-        return action
-
-    def action_start_real_recall(self):
-        """Open the recall wizard with this drill's lots, for a real recall."""
-        self.ensure_one()
-        if not self.is_mock:
-            raise UserError(self.env._("%s is already a real recall.", self.name))
-        action = self.lot_ids.action_open_recall_wizard()
-        action["context"] = dict(
-            action["context"],
-            default_reason=self.reason,
-            default_classification=self.classification,
-            default_include_derived=self.include_derived,
-            default_is_mock=False,
-        )
-        return action
 
     def _check_no_other_real_recall(self):
         """A lot is under at most one active real recall: refuse a second one."""
@@ -631,157 +785,10 @@ class LotRecall(models.Model):
                 body += Markup("<p>%s</p>") % self.env._("No change since the previous trace.")
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
-    def action_quarantine(self):
-        """Block the affected stock we still hold: no new reservation, no delivery."""
-        self.check_access("write")
-        self._check_real(self.env._("blocks stock"))
-        for recall in self:
-            if recall.state not in ACTIVE_STATES:
-                raise UserError(self.env._("Trace the recall before quarantining its stock."))
-            quants = self.env["stock.quant"].search(recall._stock_held_domain())
-            lots = quants.lot_id.filtered(lambda lot: not lot.quarantined)
-            lots._quarantine(self.env._("Quarantined by recall %(recall)s.", recall=recall.name))
-            recall.message_post(
-                body=self.env._(
-                    "Quarantined %(count)s lots held in stock: %(lots)s",
-                    count=len(lots),
-                    lots=", ".join(lots.mapped("name")) or "-",
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
-
-    def action_send_notices(self):
-        """Queue the notice of every customer not yet reached (pending or failed).
-
-        Safe to run again: a notice already sent, acknowledged or waiting in the mail queue is
-        never sent twice. Concurrent sends of one recall: the second is told the recall is busy.
-        The mail queue is triggered at once rather than at its next scheduled run.
-        """
-        self._check_recall_manager()
-        self._check_real(self.env._("emails anyone"))
-        template = self.env.ref("lot_recall.mail_template_recall_notice")
-        for recall in self:
-            if recall.state not in ACTIVE_STATES:
-                raise UserError(self.env._("Trace the recall before sending its notices."))
-            recall._lock(nowait=True)
-            recall.invalidate_recordset(["notice_ids"])
-            recall.notice_ids.invalidate_recordset()
-            to_send = recall.notice_ids.filtered(
-                lambda n: n.state in ("pending", "failed") and not n._is_queued()
-            )
-            to_send._queue(template)
-            recall.sudo().state = "notified"
-            recall.message_post(
-                body=self.env._(
-                    "%(queued)s notices queued; %(failed)s customers have no email address "
-                    "and must be called.",
-                    queued=len(to_send.filtered("mail_id")),
-                    failed=len(to_send.filtered(lambda n: n.state == "failed")),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
-        return True
-
     @api.model
     def _notice_mail_server(self):
         """The outgoing mail server notices go through (empty: Odoo's configured SMTP)."""
         return self.env["ir.mail_server"].sudo().search([], order="sequence, id", limit=1)
-
-    def action_test_mail_server(self):
-        """Connect to the outgoing mail server the notices will use, and say how it went."""
-        self._check_recall_manager()
-        self.check_access("read")
-        server = self._notice_mail_server()
-        try:
-            smtp = self.env["ir.mail_server"].sudo().connect(mail_server_id=server.id or None)
-        except Exception as error:  # any failure is shown to the manager, in words
-            raise UserError(
-                self.env._(
-                    "Could not connect to %(server)s: %(error)s. Check Settings > Technical > "
-                    "Outgoing Mail Servers.",
-                    server=self.mail_server_info or "-",
-                    error=error,
-                )
-            ) from error
-        if smtp:
-            smtp.quit()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "Connected to %(server)s: notices can be sent.", server=self.mail_server_info
-                ),
-            },
-        }
-
-    def action_print_notices(self):
-        self.ensure_one()
-        return self.env.ref("lot_recall.action_report_recall_notice").report_action(self.notice_ids)
-
-    def action_export_xlsx(self):
-        """Download the spreadsheet of every affected shipment (FDA FSMA 204 sortable list)."""
-        self.ensure_one()
-        self.check_access("read")
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/lot_recall/recall/{self.id}/xlsx",
-            "target": "download",
-        }
-
-    def action_view_notices(self):
-        self.ensure_one()
-        return self.notice_ids._get_records_action(
-            name=self.env._("Customer Notices"), context={"create": False}
-        )
-
-    def action_view_customers(self):
-        self.ensure_one()
-        return self.partner_ids._get_records_action(
-            name=self.env._("Customers"), context={"create": False}
-        )
-
-    def action_view_deliveries(self):
-        self.ensure_one()
-        return self.line_ids.picking_id._get_records_action(
-            name=self.env._("Deliveries"), context={"create": False}
-        )
-
-    def action_view_affected_lots(self):
-        self.ensure_one()
-        return self.affected_lot_ids._get_records_action(
-            name=self.env._("Affected Lots"), context={"create": False}
-        )
-
-    def action_view_stock(self):
-        self.ensure_one()
-        return (
-            self.env["stock.quant"]
-            .search(self._stock_held_domain())
-            ._get_records_action(
-                name=self.env._("Stock Held"),
-                views=[(False, "list")],
-                domain=self._stock_held_domain(),
-                context={"create": False},
-            )
-        )
-
-    def action_close(self):
-        """Ask for confirmation, listing what is still open, before closing."""
-        self.ensure_one()
-        self._check_recall_manager()
-        self._check_closable_state()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Close Recall %s", self.name),
-            "res_model": "lot.recall.close.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_recall_id": self.id},
-        }
 
     def _check_closable_state(self):
         if self.filtered(lambda r: r.state not in ACTIVE_STATES):
@@ -826,11 +833,4 @@ class LotRecall(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
-        return True
-
-    def action_cancel(self):
-        self._check_recall_manager()
-        if self.filtered(lambda r: r.state == "closed"):
-            raise UserError(self.env._("A closed recall cannot be cancelled."))
-        self.sudo().state = "cancel"
         return True

@@ -107,6 +107,10 @@ class LotRecallNotice(models.Model):
             notice.line_ids = lines
             notice.quantity_delivered = sum(lines.mapped("net_quantity"))
 
+    def _compute_access_url(self):
+        for notice in self:
+            notice.access_url = f"/lot_recall/notice/{notice.id}"
+
     def unlink(self):
         # Checked before mail.thread's unlink, which deletes the record's messages and with
         # them its queued email (mail.mail inherits mail.message), clearing mail_id.
@@ -126,9 +130,19 @@ class LotRecallNotice(models.Model):
                 )
             )
 
-    def _compute_access_url(self):
-        for notice in self:
-            notice.access_url = f"/lot_recall/notice/{notice.id}"
+    def action_record_acknowledgment(self):
+        """Record an acknowledgment the customer gave by phone, email, letter or visit."""
+        self.ensure_one()
+        self.check_access("read")
+        self.recall_id._check_open(self.env._("acknowledged"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record Acknowledgment"),
+            "res_model": "lot.recall.ack.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_notice_id": self.id},
+        }
 
     def _get_report_base_filename(self):
         self.ensure_one()
@@ -357,17 +371,3 @@ class LotRecallNotice(models.Model):
         )
         self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=author.id)
         return ack
-
-    def action_record_acknowledgment(self):
-        """Record an acknowledgment the customer gave by phone, email, letter or visit."""
-        self.ensure_one()
-        self.check_access("read")
-        self.recall_id._check_open(self.env._("acknowledged"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Record Acknowledgment"),
-            "res_model": "lot.recall.ack.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_notice_id": self.id},
-        }

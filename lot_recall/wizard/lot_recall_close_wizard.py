@@ -25,10 +25,6 @@ class LotRecallCloseWizard(models.TransientModel):
         "recall."
     )
 
-    @api.constrains("recall_id")
-    def _check_recall_access(self):
-        self.recall_id.check_access("read")
-
     @api.depends("recall_id")
     def _compute_open_items(self):
         for wizard in self:
@@ -40,6 +36,10 @@ class LotRecallCloseWizard(models.TransientModel):
             wizard.reason_required = not wizard.recall_id.is_mock and bool(
                 items["pending"] or items["failed"]
             )
+
+    @api.constrains("recall_id")
+    def _check_recall_access(self):
+        self.recall_id.check_access("read")
 
     def action_confirm(self):
         self.ensure_one()

@@ -62,11 +62,6 @@ class LotRecallWizard(models.TransientModel):
         lots = self.env["stock.lot"].browse(self.env.context.get("default_lot_ids") or [])
         return lots.company_id[:1] or self.env.company
 
-    @api.constrains("lot_ids", "company_id")
-    def _check_trace_access(self):
-        for wizard in self:
-            wizard.lot_ids._lot_recall_check_trace_access(wizard.company_id)
-
     @api.depends("lot_ids")
     def _compute_active_recall_ids(self):
         for wizard in self:
@@ -102,6 +97,11 @@ class LotRecallWizard(models.TransientModel):
                     "preview_stock_quantity": sum(row["quantity"] for row in result["stock"]),
                 }
             )
+
+    @api.constrains("lot_ids", "company_id")
+    def _check_trace_access(self):
+        for wizard in self:
+            wizard.lot_ids._lot_recall_check_trace_access(wizard.company_id)
 
     def action_confirm(self):
         self.ensure_one()
