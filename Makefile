@@ -7,13 +7,13 @@ demo:  ## set up everything, create lot_recall_demo once, serve it on http://127
 test:  ## lint, then every Odoo test of the addon and the outside-in pytest suite
 	bash scripts/test.sh
 
-lint:  ## ruff and pylint-odoo
+lint:  ## ruff, pylint-odoo (OCA mandatory checks), oca-checks-odoo-module, oca-checks-po
 	bash scripts/lint.sh
 
 setup:  ## system packages, Odoo source, venv, PostgreSQL, odoo.conf
 	bash scripts/setup.sh
 
-pot:  ## regenerate lot_recall/i18n/lot_recall.pot from an installed database
+pot:  ## regenerate lot_recall and lot_recall_mrp i18n/*.pot from an installed database
 	bash scripts/pot.sh
 
 readme:  ## write each addon's README.rst from its readme/ fragments
