@@ -133,13 +133,7 @@ class LotRecallWizard(models.TransientModel):
             recall.action_quarantine()
         if self.send_notices and not self.is_mock:
             recall.action_send_notices()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "lot.recall",
-            "res_id": recall.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return recall._get_records_action(context={})
 
     def action_add_to_recall(self):
         """Add these lots to the active recall that already holds some of them."""
@@ -148,10 +142,4 @@ class LotRecallWizard(models.TransientModel):
         if not recall:
             raise UserError(self.env._("None of these lots is under an active recall."))
         recall.action_add_lots((self.lot_ids - recall.lot_ids).ids)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "lot.recall",
-            "res_id": recall.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return recall._get_records_action(context={})
