@@ -1,5 +1,6 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import time
 
 from markupsafe import Markup
@@ -28,6 +29,14 @@ CLASSIFICATIONS = [
 ]
 
 ACTIVE_STATES = ("traced", "notified")
+LINE_COMPARED = ("move_line_id", "partner_id", "picking_id", "quantity", "returned_quantity")
+
+
+def _line_key(rows):
+    """What tells two traces' delivery rows apart, as a comparable set."""
+    return {tuple(row[key] for key in LINE_COMPARED) for row in rows}
+
+
 # Written only by the recall's own actions (with sudo, after their checks), never directly.
 GUARDED_FIELDS = frozenset(
     {
@@ -690,32 +699,17 @@ class LotRecall(models.Model):
         affected_ids = [row["lot_id"] for row in result["lots"]]
         if not self.is_mock:
             self.env["stock.lot"].browse(affected_ids)._lot_recall_touch()
-        before = {line.move_line_id.id: line.partner_id for line in self.line_ids}
+        before = self._line_rows()
         had_trace = bool(self.trace_date)
         recall = self.sudo()
-        recall.line_ids.unlink()
+        if _line_key(result["deliveries"]) != _line_key(before.values()):
+            self._replace_lines(result["deliveries"])
         # The trace's rows, written once: every report and export reads them, never the engine.
         lots = self.env["lot.recall.lot"].sudo()._replace_trace_rows(recall, result["lots"])
         self.env["lot.recall.upstream"].sudo()._replace_trace_rows(recall, result["upstream"])
         recall.write(
             {
                 "affected_lot_ids": [fields.Command.set(lots.lot_id.ids)],
-                "line_ids": [
-                    fields.Command.create(
-                        {
-                            "move_line_id": row["move_line_id"],
-                            "picking_id": row["picking_id"],
-                            "partner_id": row["partner_id"],
-                            "product_id": row["product_id"],
-                            "lot_id": row["lot_id"],
-                            "location_id": row["location_id"],
-                            "date": row["date"],
-                            "quantity": row["quantity"],
-                            "returned_quantity": row["returned_quantity"],
-                        }
-                    )
-                    for row in result["deliveries"]
-                ],
                 "trace_date": fields.Datetime.now(),
                 "trace_duration_ms": duration_ms,
                 "state": "traced" if self.state == "draft" else self.state,
@@ -723,6 +717,52 @@ class LotRecall(models.Model):
         )
         self._sync_notices(before)
         self._post_trace_summary(before, had_trace, duration_ms)
+
+    def _line_rows(self):
+        """{move line id: row} of this recall's stored delivery lines, read in one query."""
+        self.ensure_one()
+        self.env["lot.recall.line"].flush_model()
+        rows = self.env.execute_query_dict(
+            SQL(
+                "SELECT move_line_id, picking_id, partner_id, product_id, lot_id, location_id,"
+                " date, quantity, returned_quantity FROM lot_recall_line WHERE recall_id = %s",
+                self.id,
+            )
+        )
+        return {row["move_line_id"]: row for row in rows}
+
+    def _replace_lines(self, rows):
+        """Replace this recall's delivery lines by the trace's ``deliveries`` rows: one DELETE
+        and one INSERT (thousands of lines through the ORM took seconds), then the ORM cache of
+        the lines is invalidated. Lines have no stored computed field to maintain."""
+        self.ensure_one()
+        self.env["lot.recall.line"].flush_model()
+        self.env.cr.execute(SQL("DELETE FROM lot_recall_line WHERE recall_id = %s", self.id))
+        if rows:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO lot_recall_line (
+                        recall_id, company_id, move_line_id, picking_id, partner_id, product_id,
+                        lot_id, location_id, date, quantity, returned_quantity,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT %(recall)s, %(company)s, r.move_line_id, r.picking_id, r.partner_id,
+                           r.product_id, r.lot_id, r.location_id, r.date, r.quantity,
+                           r.returned_quantity, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM jsonb_to_recordset(%(rows)s) AS r(
+                           move_line_id int, picking_id int, partner_id int, product_id int,
+                           lot_id int, location_id int, date timestamp, quantity numeric,
+                           returned_quantity numeric)
+                    """,
+                    recall=self.id,
+                    company=self.company_id.id,
+                    uid=self.env.uid,
+                    now=fields.Datetime.now(),
+                    rows=json.dumps(rows, default=str),
+                )
+            )
+        self.env["lot.recall.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
 
     def _sync_notices(self, before):
         """One notice per customer reached; notices never sent are dropped with their customer,
@@ -738,10 +778,7 @@ class LotRecall(models.Model):
             )
         ).unlink()
         existing = existing.exists()
-        missing = customers - existing.partner_id
-        self.env["lot.recall.notice"].sudo().with_context(mail_create_nolog=True).create(
-            [{"recall_id": self.id, "partner_id": partner.id} for partner in missing]
-        )
+        self._create_notices(customers - existing.partner_id)
         if before:
             new_lines = self.line_ids.filtered(lambda line: line.move_line_id.id not in before)
             existing.filtered(
@@ -749,6 +786,36 @@ class LotRecall(models.Model):
                     n.state in ("sent", "acknowledged") and n.partner_id in new_lines.partner_id
                 )
             )._renotify(new_lines)
+
+    def _create_notices(self, partners):
+        """A pending notice for each of ``partners``, in one INSERT: thousands of customers
+        through the ORM (mail.thread's creation log and followers) took seconds. The recall's
+        chatter summary says how many customers there are; each notice's own chatter starts
+        when it is queued."""
+        self.ensure_one()
+        if not partners:
+            return
+        notices = self.env["lot.recall.notice"]
+        notices.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO lot_recall_notice (
+                    recall_id, company_id, partner_id, state, reminder_count,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(recall)s, %(company)s, partner_id, 'pending', 0,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(partners)s) AS partner_id
+                """,
+                recall=self.id,
+                company=self.company_id.id,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                partners=partners.ids,
+            )
+        )
+        notices.invalidate_model()
+        self.invalidate_recordset(["notice_ids"])
 
     def _post_trace_summary(self, before, had_trace, duration_ms):
         after = {line.move_line_id.id: line for line in self.line_ids}
