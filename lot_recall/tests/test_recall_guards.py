@@ -251,3 +251,17 @@ class TestRecallGuards(LotRecallCase):
         with patch.object(modules.module, "current_test", False):
             with self.assertRaisesRegex(UserError, f"127.0.0.1:{port}"):
                 recall.with_user(self.recall_manager).action_test_mail_server()
+
+    def test_wizard_preview_names_the_first_customers(self):
+        self._deliver(self.customer_b, self.flour, self.lot, 30)
+        wizard_form = Form(
+            self.env["lot.recall.wizard"]
+            .with_user(self.recall_user)
+            .with_context(default_lot_ids=self.lot.ids)
+        )
+        self.assertEqual(wizard_form.preview_partner_count, 2)
+        preview = str(wizard_form.preview_customers)
+        # Most first: Beta Bakery (30) before Alpha Foods (10), with their figures.
+        self.assertLess(preview.index("Beta Bakery"), preview.index("Alpha Foods"))
+        self.assertIn("30.00", preview)
+        self.assertNotIn("more customers", preview)

@@ -1,9 +1,16 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 from ..models.lot_recall import CLASSIFICATION_HELP, CLASSIFICATIONS
+
+PREVIEW_CUSTOMERS = 10
 
 
 class LotRecallWizard(models.TransientModel):
@@ -53,6 +60,12 @@ class LotRecallWizard(models.TransientModel):
     preview_lot_count = fields.Integer(string="Affected Lots", compute="_compute_preview")
     preview_partner_count = fields.Integer(string="Customers", compute="_compute_preview")
     preview_delivery_count = fields.Integer(string="Deliveries", compute="_compute_preview")
+    preview_customers = fields.Html(
+        string="First Customers",
+        compute="_compute_preview",
+        sanitize=False,
+        help="The customers who received the most of these lots.",
+    )
     preview_stock_quantity = fields.Float(
         string="Quantity Held", digits="Product Unit of Measure", compute="_compute_preview"
     )
@@ -80,6 +93,7 @@ class LotRecallWizard(models.TransientModel):
                         "preview_partner_count": 0,
                         "preview_delivery_count": 0,
                         "preview_stock_quantity": 0.0,
+                        "preview_customers": False,
                     }
                 )
                 continue
@@ -95,8 +109,47 @@ class LotRecallWizard(models.TransientModel):
                         {row["picking_id"] or row["move_line_id"] for row in deliveries}
                     ),
                     "preview_stock_quantity": sum(row["quantity"] for row in result["stock"]),
+                    "preview_customers": wizard._preview_customers(deliveries),
                 }
             )
+
+    def _preview_customers(self, deliveries):
+        """The customers who received the most, by name: an HTML table of the first
+        ``PREVIEW_CUSTOMERS`` (deliveries, quantity still at the customer)."""
+        totals = defaultdict(lambda: [set(), 0.0])
+        for row in deliveries:
+            total = totals[row["partner_id"]]
+            total[0].add(row["picking_id"] or row["move_line_id"])
+            total[1] += row["quantity"] - row["returned_quantity"]
+        first = sorted(totals.items(), key=lambda item: -item[1][1])[:PREVIEW_CUSTOMERS]
+        if not first:
+            return False
+        names = dict(
+            self.env["res.partner"]
+            .browse([partner_id for partner_id, _total in first])
+            .sudo()
+            .mapped(lambda partner: (partner.id, partner.display_name))
+        )
+        rows = Markup().join(
+            Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
+            % (names.get(partner_id) or "-", len(pickings), formatLang(self.env, quantity))
+            for partner_id, (pickings, quantity) in first
+        )
+        more = len(totals) - len(first)
+        return Markup(
+            "<table class='table table-sm mb-0'><thead><tr><th>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead>"
+            "<tbody>%s</tbody></table>%s"
+        ) % (
+            self.env._("Customer"),
+            self.env._("Deliveries"),
+            self.env._("At Customer"),
+            rows,
+            Markup("<p class='text-muted mb-0'>%s</p>")
+            % self.env._("… and %(count)s more customers.", count=more)
+            if more
+            else "",
+        )
 
     @api.constrains("lot_ids", "company_id")
     def _check_trace_access(self):
