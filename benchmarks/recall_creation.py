@@ -43,6 +43,7 @@ class RecallBench(Bench):
         return action["res_id"]
 
     def retrace(self, lot_ids):
+        self.env.invalidate_all()  # the last measured run was rolled back
         recall = self.env["lot.recall"].browse(self.create_recall(lot_ids))
         self.env.flush_all()
         self.env.invalidate_all()

@@ -30,6 +30,25 @@ CLASSIFICATIONS = [
 
 ACTIVE_STATES = ("traced", "notified")
 LINE_COMPARED = ("move_line_id", "partner_id", "picking_id", "quantity", "returned_quantity")
+# Columns of the trace's rows stored as they are, with their SQL types.
+LINE_COLUMNS = {
+    "move_line_id": "int",
+    "picking_id": "int",
+    "partner_id": "int",
+    "product_id": "int",
+    "lot_id": "int",
+    "location_id": "int",
+    "date": "timestamp",
+    "quantity": "numeric",
+    "returned_quantity": "numeric",
+}
+LOT_COLUMNS = {
+    "lot_id": "int",
+    "depth": "int",
+    "parent_lot_id": "int",
+    "via_move_line_id": "int",
+    "via_reference": "varchar",
+}
 
 
 def _line_key(rows):
@@ -702,14 +721,15 @@ class LotRecall(models.Model):
         before = self._line_rows()
         had_trace = bool(self.trace_date)
         recall = self.sudo()
-        if _line_key(result["deliveries"]) != _line_key(before.values()):
-            self._replace_lines(result["deliveries"])
         # The trace's rows, written once: every report and export reads them, never the engine.
-        lots = self.env["lot.recall.lot"].sudo()._replace_trace_rows(recall, result["lots"])
+        if _line_key(result["deliveries"]) != _line_key(before.values()):
+            self._replace_rows("lot.recall.line", LINE_COLUMNS, result["deliveries"])
+        self._replace_rows("lot.recall.lot", LOT_COLUMNS, result["lots"])
         self.env["lot.recall.upstream"].sudo()._replace_trace_rows(recall, result["upstream"])
+        self.invalidate_recordset(["line_ids", "trace_lot_ids"])
         recall.write(
             {
-                "affected_lot_ids": [fields.Command.set(lots.lot_id.ids)],
+                "affected_lot_ids": [fields.Command.set(affected_ids)],
                 "trace_date": fields.Datetime.now(),
                 "trace_duration_ms": duration_ms,
                 "state": "traced" if self.state == "draft" else self.state,
@@ -731,38 +751,44 @@ class LotRecall(models.Model):
         )
         return {row["move_line_id"]: row for row in rows}
 
-    def _replace_lines(self, rows):
-        """Replace this recall's delivery lines by the trace's ``deliveries`` rows: one DELETE
-        and one INSERT (thousands of lines through the ORM took seconds), then the ORM cache of
-        the lines is invalidated. Lines have no stored computed field to maintain."""
+    def _replace_rows(self, model, columns, rows):
+        """Replace this recall's rows of ``model`` (a table with ``recall_id`` and
+        ``company_id``) by ``rows`` (dicts of the trace): one DELETE and one INSERT from the
+        rows as JSON, then the ORM cache of ``model`` is invalidated. Thousands of rows through
+        the ORM took seconds. For the trace's own rows, which have no stored computed field to
+        maintain.
+
+        :param columns: {column: SQL type} of the values taken from each row
+        """
         self.ensure_one()
-        self.env["lot.recall.line"].flush_model()
-        self.env.cr.execute(SQL("DELETE FROM lot_recall_line WHERE recall_id = %s", self.id))
+        records = self.env[model]
+        records.flush_model()
+        table = SQL.identifier(records._table)
+        self.env.cr.execute(SQL("DELETE FROM %s WHERE recall_id = %s", table, self.id))
         if rows:
+            names = SQL(", ").join(SQL.identifier(column) for column in columns)
             self.env.cr.execute(
                 SQL(
-                    """
-                    INSERT INTO lot_recall_line (
-                        recall_id, company_id, move_line_id, picking_id, partner_id, product_id,
-                        lot_id, location_id, date, quantity, returned_quantity,
-                        create_uid, create_date, write_uid, write_date)
-                    SELECT %(recall)s, %(company)s, r.move_line_id, r.picking_id, r.partner_id,
-                           r.product_id, r.lot_id, r.location_id, r.date, r.quantity,
-                           r.returned_quantity, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM jsonb_to_recordset(%(rows)s) AS r(
-                           move_line_id int, picking_id int, partner_id int, product_id int,
-                           lot_id int, location_id int, date timestamp, quantity numeric,
-                           returned_quantity numeric)
-                    """,
+                    "INSERT INTO %(table)s (recall_id, company_id, %(names)s, create_uid,"
+                    " create_date, write_uid, write_date)"
+                    " SELECT %(recall)s, %(company)s, %(names)s, %(uid)s, %(now)s, %(uid)s,"
+                    " %(now)s FROM jsonb_to_recordset(%(rows)s) AS r(%(types)s)",
+                    table=table,
+                    names=names,
+                    types=SQL(", ").join(
+                        SQL("%s %s", SQL.identifier(column), SQL(sql_type))
+                        for column, sql_type in columns.items()
+                    ),
                     recall=self.id,
                     company=self.company_id.id,
                     uid=self.env.uid,
                     now=fields.Datetime.now(),
-                    rows=json.dumps(rows, default=str),
+                    rows=json.dumps(
+                        [{column: row[column] for column in columns} for row in rows], default=str
+                    ),
                 )
             )
-        self.env["lot.recall.line"].invalidate_model()
-        self.invalidate_recordset(["line_ids"])
+        records.invalidate_model()
 
     def _sync_notices(self, before):
         """One notice per customer reached; notices never sent are dropped with their customer,

@@ -1,9 +1,6 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-
-# The keys of a ``lots`` row of ``lot.trace._trace``, stored as they are.
-TRACE_LOT_KEYS = ("lot_id", "depth", "parent_lot_id", "via_move_line_id", "via_reference")
+from odoo import fields, models
 
 
 class LotRecallLot(models.Model):
@@ -11,9 +8,9 @@ class LotRecallLot(models.Model):
     (depth 0) or a lot made from one (depth n, made from ``parent_lot_id`` by
     ``via_move_line_id``).
 
-    The single source of truth of a recall's lots: written by the trace only (with sudo, in one
-    create), read by every report and export; ``lot.recall.affected_lot_ids`` is written from
-    these rows in the same trace.
+    The single source of truth of a recall's lots: written by the trace only (in one INSERT,
+    ``lot.recall._replace_rows``), read by every report and export;
+    ``lot.recall.affected_lot_ids`` is written from these rows in the same trace.
     """
 
     _name = "lot.recall.lot"
@@ -54,15 +51,3 @@ class LotRecallLot(models.Model):
     _sql_constraints = [
         ("recall_lot_uniq", "unique(recall_id, lot_id)", "A lot appears once per recall."),
     ]
-
-    @api.model
-    def _replace_trace_rows(self, recall, rows):
-        """Replace the affected lots of ``recall`` by ``rows`` (the ``lots`` rows of
-        ``lot.trace._trace``), in one create; return the new records.
-
-        For the recall's trace only: call it with sudo, users have read access only.
-        """
-        self.search([("recall_id", "in", recall.ids)]).unlink()
-        return self.create(
-            [{"recall_id": recall.id, **{key: row[key] for key in TRACE_LOT_KEYS}} for row in rows]
-        )
