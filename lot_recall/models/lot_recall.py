@@ -735,8 +735,9 @@ class LotRecall(models.Model):
                 "state": "traced" if self.state == "draft" else self.state,
             }
         )
-        self._sync_notices(before)
-        self._post_trace_summary(before, had_trace, duration_ms)
+        after = {row["move_line_id"]: row for row in result["deliveries"]}
+        self._sync_notices(before, after)
+        self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
 
     def _line_rows(self):
         """{move line id: row} of this recall's stored delivery lines, read in one query."""
@@ -790,28 +791,45 @@ class LotRecall(models.Model):
             )
         records.invalidate_model()
 
-    def _sync_notices(self, before):
+    def _sync_notices(self, before, after):
         """One notice per customer reached; notices never sent are dropped with their customer,
         sent ones are kept for the record. A customer already notified who received a delivery
         the previous trace did not know of is notified again (its notice goes back to pending).
         """
         self.ensure_one()
-        customers = self.line_ids.partner_id
-        existing = self.sudo().notice_ids
-        existing.filtered(
-            lambda n: (
-                n.partner_id not in customers and n.state in ("pending", "failed") and not n.mail_id
+        self.env["lot.recall.notice"].flush_model()
+        notices = self.env.execute_query_dict(
+            SQL(
+                "SELECT id, partner_id, state, mail_id FROM lot_recall_notice WHERE recall_id = %s",
+                self.id,
             )
+        )
+        customer_ids = {row["partner_id"] for row in after.values() if row["partner_id"]}
+        Notice = self.env["lot.recall.notice"].sudo()
+        Notice.browse(
+            row["id"]
+            for row in notices
+            if row["partner_id"] not in customer_ids
+            and row["state"] in ("pending", "failed")
+            and not row["mail_id"]
         ).unlink()
-        existing = existing.exists()
-        self._create_notices(customers - existing.partner_id)
+        self._create_notices(
+            self.env["res.partner"].browse(customer_ids - {row["partner_id"] for row in notices})
+        )
         if before:
-            new_lines = self.line_ids.filtered(lambda line: line.move_line_id.id not in before)
-            existing.filtered(
-                lambda n: (
-                    n.state in ("sent", "acknowledged") and n.partner_id in new_lines.partner_id
+            new_customer_ids = {
+                row["partner_id"] for key, row in after.items() if key not in before
+            }
+            notified = Notice.browse(
+                row["id"]
+                for row in notices
+                if row["state"] in ("sent", "acknowledged")
+                and row["partner_id"] in new_customer_ids
+            )
+            if notified:
+                notified._renotify(
+                    self.line_ids.filtered(lambda line: line.move_line_id.id not in before)
                 )
-            )._renotify(new_lines)
 
     def _create_notices(self, partners):
         """A pending notice for each of ``partners``, in one INSERT: thousands of customers
@@ -843,18 +861,27 @@ class LotRecall(models.Model):
         notices.invalidate_model()
         self.invalidate_recordset(["notice_ids"])
 
-    def _post_trace_summary(self, before, had_trace, duration_ms):
-        after = {line.move_line_id.id: line for line in self.line_ids}
+    def _post_trace_summary(self, before, after, had_trace, duration_ms, lot_count):
+        """Post what the trace found and, on a re-trace, what changed.
+
+        :param before: {move line id: row} of the lines before the trace
+        :param after: {move line id: row} of the trace's delivery rows
+        """
         body = Markup("<p>%s</p>") % self.env._(
             "Traced in %(ms)s ms: %(lots)s affected lots, %(customers)s customers, "
             "%(deliveries)s deliveries.",
             ms=duration_ms,
-            lots=self.affected_lot_count,
-            customers=self.partner_count,
-            deliveries=self.delivery_count,
+            lots=lot_count,
+            customers=len({row["partner_id"] for row in after.values()} - {None}),
+            deliveries=len({row["picking_id"] for row in after.values()} - {None}),
         )
         if had_trace:
-            added = self.line_ids.filtered(lambda line: line.move_line_id.id not in before)
+            added = self.env["lot.recall.line"].search(
+                [
+                    ("recall_id", "=", self.id),
+                    ("move_line_id", "in", list(set(after) - set(before))),
+                ]
+            )
             removed = set(before) - set(after)
             if added or removed:
                 changes = Markup().join(
