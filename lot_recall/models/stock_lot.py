@@ -1,9 +1,14 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from odoo.addons.stock.models.stock_lot import StockLot as StockLotBase
 
 LOT_REF_MAX_LENGTH = 64
 LOT_REF_FIELDS = ("supplier_lot_ref", "dye_lot")
@@ -211,6 +216,238 @@ class StockLot(models.Model):
             )
         return super().name_search(name=name, args=args, operator=operator, limit=limit)
 
+    # -- Odoo's delivery screens (lot form button, "Transfer to" column), in one query ---------
+
+    def _compute_delivery_ids(self):
+        """Odoo's answer (``_find_delivery_ids_by_lot``) for the whole recordset in one query.
+
+        Lots it cannot answer set-based are left to Odoo: new (unsaved) lots, and lots whose
+        genealogy (consumption links followed by Odoo) holds a cycle of two lots or more, where
+        Odoo's answer depends on the order in which its recursion meets the lots.
+        """
+        if not self._lot_recall_overrides_stock("_compute_delivery_ids"):
+            return super()._compute_delivery_ids()
+        deliveries = self._lot_recall_delivery_ids_by_lot()
+        for lot in self:
+            picking_ids = deliveries.get(lot.id)
+            if picking_ids is not None:
+                lot.delivery_ids = picking_ids
+                lot.delivery_count = len(picking_ids)
+        rest = self.filtered(lambda lot: lot.id not in deliveries)
+        if rest:
+            super(StockLot, rest)._compute_delivery_ids()
+        return None
+
+    def _compute_last_delivery_partner_id(self):
+        """Odoo's answer (partner of the latest delivery, by ``date_done``, of serial numbers)
+        from the deliveries of :meth:`_lot_recall_delivery_ids_by_lot` and one read of them.
+
+        Left to Odoo, besides the lots :meth:`_compute_delivery_ids` leaves to it: serial
+        numbers whose latest deliveries share their ``date_done`` and differ in partner, or with
+        a delivery without ``date_done``, where Odoo's choice depends on the order of a Python
+        set (or fails).
+        """
+        if not self._lot_recall_overrides_stock("_compute_last_delivery_partner_id"):
+            return super()._compute_last_delivery_partner_id()
+        serials = self.filtered(lambda lot: lot.product_id.tracking == "serial")
+        (self - serials).last_delivery_partner_id = False
+        deliveries = serials._lot_recall_delivery_ids_by_lot()
+        pickings = self.env["stock.picking"].browse(
+            sorted({picking_id for ids in deliveries.values() for picking_id in ids})
+        )
+        pickings.fetch(["date_done", "partner_id"])
+        rest = self.browse()
+        for lot in serials:
+            picking_ids = deliveries.get(lot.id)
+            if picking_ids is None:
+                rest |= lot
+                continue
+            lot_pickings = pickings.browse(picking_ids)
+            if len(lot_pickings) <= 1:
+                lot.last_delivery_partner_id = lot_pickings.partner_id
+                continue
+            if not all(lot_pickings.mapped("date_done")):
+                rest |= lot
+                continue
+            latest = max(lot_pickings.mapped("date_done"))
+            partner_ids = {
+                picking.partner_id.id for picking in lot_pickings if picking.date_done == latest
+            }
+            if len(partner_ids) > 1:
+                rest |= lot
+                continue
+            lot.last_delivery_partner_id = partner_ids.pop()
+        if rest:
+            super(StockLot, rest)._compute_last_delivery_partner_id()
+        return None
+
+    def _lot_recall_overrides_stock(self, method):
+        """Whether the implementation of ``method`` just below this class in the model's MRO is
+        stock's: then computing stock's answer is computing Odoo's. When another module also
+        overrides it below us (e.g. ``stock_dropshipping``, depending on the loading order), the
+        override calls ``super()`` instead, so that module's behaviour is kept."""
+        mro = type(self).__mro__
+        for cls in mro[mro.index(StockLot) + 1 :]:
+            if method in vars(cls):
+                return vars(cls)[method] is vars(StockLotBase)[method]
+        return False
+
+    def _lot_recall_delivery_ids_by_lot(self):
+        """``{lot id: sorted picking ids}``: for each of these lots what
+        ``_find_delivery_ids_by_lot()`` answers, for the lots this method can answer set-based
+        (saved lots whose genealogy has no cycle of two lots or more); the others are absent.
+
+        Odoo's answer for a lot, without cycles: the pickings of the done move lines of the lot
+        matching ``_get_outgoing_domain()`` that produced nothing (no ``produce_line_ids``),
+        plus the same, recursively, for every lot those lines produced (lots of their
+        ``produce_line_ids``). Same filters as Odoo's: the move lines are read through
+        ``stock.move.line._search()`` of that domain (record rules and overrides of the domain
+        apply), the produced lines through the record rules of ``stock.move.line``, as a
+        Many2many read does.
+        """
+        lot_ids = [lot_id for lot_id in self._ids if isinstance(lot_id, int)]
+        if not lot_ids:
+            return {}
+        query = self._lot_recall_delivery_query(lot_ids)
+        if query is None:  # the outgoing domain matches nothing
+            return {lot_id: [] for lot_id in lot_ids}
+        # The planner's estimates for the recursive walk are high enough to trigger JIT
+        # compilation, which would cost more than the walk (see lot.trace).
+        [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
+        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
+        [[result]] = self.env.execute_query(query)
+        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        if isinstance(result, str):
+            result = json.loads(result)
+        deliveries = result["deliveries"]
+        answer = {lot_id: deliveries.get(str(lot_id), []) for lot_id in lot_ids}
+        parents, children = result["links"]
+        for lot_id in self._lot_recall_cyclic_roots(lot_ids, zip(parents, children, strict=True)):
+            del answer[lot_id]
+        return answer
+
+    def _lot_recall_delivery_query(self, lot_ids):
+        """The one statement of :meth:`_lot_recall_delivery_ids_by_lot` (``None`` when the
+        outgoing domain matches nothing): a JSON object with ``deliveries`` (``{root lot id:
+        [picking ids]}``) and ``links`` (distinct ``[lot id, lot id produced from it]`` met,
+        self-links excluded)."""
+        move_line = self.env["stock.move.line"]
+        domain = expression.AND([[("state", "=", "done")], self._get_outgoing_domain()])
+
+        def outgoing_lines(lot_id_sql):
+            """SELECT id, picking_id of the done outgoing lines of lot ``lot_id_sql``."""
+            query = move_line._search(domain)
+            if query.is_empty():
+                return None
+            table = query.table
+            query.add_where(SQL("%s = %s", SQL.identifier(table, "lot_id"), lot_id_sql))
+            return query.select(SQL.identifier(table, "id"), SQL.identifier(table, "picking_id"))
+
+        def visible(alias):
+            """Line ``alias`` is readable (record rules), as in a Many2many read."""
+            query = move_line.with_context(active_test=False)._search([])
+            if query.is_empty():
+                return SQL("FALSE")
+            if not query.where_clause.code:
+                return SQL("TRUE")
+            query.add_where(
+                SQL("%s = %s", SQL.identifier(query.table, "id"), SQL.identifier(alias, "id"))
+            )
+            return SQL("EXISTS(%s)", query.select(SQL("1")))
+
+        lines = outgoing_lines(SQL("walk.lot_id"))
+        if lines is None:
+            return None
+        self.env["stock.move.line"].flush_model(["lot_id", "state", "picking_id"])
+        return SQL(
+            """
+WITH RECURSIVE walk (root, lot_id, parent_id, picking_id) AS (
+    -- Three kinds of rows per root lot: a lot reached (lot_id), a link (lot_id made from
+    -- parent_id) and a delivery (picking_id). Only lot rows are expanded; UNION drops the rows
+    -- found already, so each lot is looked up once per root, however many paths lead to it.
+    SELECT root, root, NULL::integer, NULL::integer FROM unnest(%(lot_ids)s::integer[]) AS root
+ UNION
+    SELECT walk.root, step.lot_id, step.parent_id, step.picking_id
+      FROM walk
+     CROSS JOIN LATERAL (
+           -- The lot's done outgoing lines (OFFSET 0: one index lookup per lot, whatever the
+           -- planner's row estimates), each with the lines it produced (produce_line_ids),
+           -- if any are readable.
+           SELECT line.picking_id, produced.id AS produced_id, produced.lot_id
+             FROM (%(lines)s OFFSET 0) line (id, picking_id)
+             LEFT JOIN LATERAL (
+                   SELECT produced.id, produced.lot_id
+                     FROM stock_move_line_consume_rel rel
+                     JOIN stock_move_line produced ON produced.id = rel.consume_line_id
+                    WHERE rel.produce_line_id = line.id AND %(visible_produced)s
+                  ) produced ON TRUE
+           ) output
+     CROSS JOIN LATERAL (
+           -- A line that produced lots leads to them; a line that produced nothing counts
+           -- its picking.
+           VALUES (output.lot_id, NULL::integer, NULL::integer),
+                  (output.lot_id, walk.lot_id, NULL::integer),
+                  (NULL::integer, NULL::integer,
+                   CASE WHEN output.produced_id IS NULL THEN output.picking_id END)
+           ) step (lot_id, parent_id, picking_id)
+     WHERE walk.lot_id IS NOT NULL AND walk.parent_id IS NULL
+       AND (step.lot_id IS NOT NULL OR step.picking_id IS NOT NULL)
+)
+SELECT json_build_object(
+    'deliveries', (SELECT COALESCE(json_object_agg(root, ids), '{}')
+                     FROM (SELECT root, array_agg(picking_id ORDER BY picking_id) AS ids
+                             FROM walk WHERE picking_id IS NOT NULL GROUP BY root) per_root),
+    'links', (SELECT json_build_array(COALESCE(array_agg(parent_id), '{}'),
+                                      COALESCE(array_agg(lot_id), '{}'))
+                FROM walk WHERE parent_id IS NOT NULL AND parent_id <> lot_id)
+)
+""",
+            lot_ids=lot_ids,
+            lines=lines,
+            visible_produced=visible("produced"),
+        )
+
+    @api.model
+    def _lot_recall_cyclic_roots(self, lot_ids, links):
+        """The lots of ``lot_ids`` from which ``links`` (``(parent, child)`` pairs, no
+        self-links) reach a cycle."""
+        children = defaultdict(set)
+        parents = defaultdict(set)
+        for parent, child in links:
+            children[parent].add(child)
+            parents[child].add(parent)
+        if not children:
+            return set()
+        # Peel off the lots no cycle leads to (no parent left), then the lots that lead to no
+        # cycle (no child left): what remains lies on a cycle or between two.
+        remaining = set(children) | set(parents)
+        for incoming, outgoing in ((parents, children), (children, parents)):
+            degree = {node: len(incoming[node] & remaining) for node in remaining}
+            todo = [node for node, count in degree.items() if not count]
+            while todo:
+                node = todo.pop()
+                remaining.discard(node)
+                for other in outgoing[node]:
+                    if other in remaining:
+                        degree[other] -= 1
+                        if not degree[other]:
+                            todo.append(other)
+        if not remaining:
+            return set()
+        cyclic = set()
+        for root in lot_ids:
+            seen = {root}
+            todo = [root]
+            while todo:
+                node = todo.pop()
+                if node in remaining:
+                    cyclic.add(root)
+                    break
+                for child in children[node] - seen:
+                    seen.add(child)
+                    todo.append(child)
+        return cyclic
+
     def _lot_recall_check_trace_access(self, company, group="lot_recall.group_recall_user"):
         """Before a public reader runs the (raw SQL) trace engine on these lots for ``company``:
         the caller is in ``group``, ``company`` is one of the user's allowed companies and the
@@ -255,9 +492,20 @@ class StockLot(models.Model):
     def _quarantine(self, reason):
         """Block these lots from reservation and release what is already reserved.
 
-        :param reason: the note posted on each lot
+        Set-based, for thousands of lots at once (a recall's quarantine): one write of the flag,
+        one search and one unlink of the reserved lines, one reservation pass over their moves
+        (on other lots) and one chatter note per lot, all logged in one batch. The note, which
+        gives the reason, is the lot's chatter record of the quarantine: the write does not also
+        track ``quarantined`` and ``quarantine_reason`` (a tracking message per lot, created
+        one by one at commit, cost most of the time of a large quarantine).
+
+        :param reason: the note logged on each lot
         """
-        self.sudo().write({"quarantined": True, "quarantine_reason": reason})
+        if not self:
+            return
+        self.sudo().with_context(tracking_disable=True).write(
+            {"quarantined": True, "quarantine_reason": reason}
+        )
         reserved = (
             self.env["stock.move.line"]
             .sudo()
@@ -273,8 +521,7 @@ class StockLot(models.Model):
         moves = reserved.move_id
         reserved.unlink()
         moves._action_assign()
-        for lot in self:
-            lot.message_post(body=reason, subtype_xmlid="mail.mt_note")
+        self._message_log_batch(bodies=dict.fromkeys(self.ids, reason))
 
     def action_quarantine(self):
         """Put these lots on a quality hold, with a reason (Recall Managers)."""

@@ -1,1 +1,6 @@
-from . import test_recall_lots_mrp, test_recall_manufacturing, test_trace_depth
+from . import (
+    test_lot_screens_mrp,
+    test_recall_lots_mrp,
+    test_recall_manufacturing,
+    test_trace_depth,
+)
