@@ -471,8 +471,17 @@ SELECT json_build_object(
 
     def _lot_recall_blocked(self):
         """These lots that must not leave our warehouse nor be reserved: under an active real
-        recall, or quarantined (the one policy of the shipping guard and of reservation)."""
-        return self.filtered(lambda lot: lot.is_recalled or lot.quarantined)
+        recall, or quarantined (the one policy of the shipping guard and of reservation).
+
+        Asked at every quant lookup of a reservation: one query reading the two flags only
+        (prefetching every field of the lots cost more than the reservation itself at scale).
+        """
+        if not self:
+            return self
+        blocked = self.sudo()._search(
+            [("id", "in", self.ids), "|", ("is_recalled", "=", True), ("quarantined", "=", True)]
+        )
+        return self.browse(blocked)
 
     def _lot_recall_touch(self):
         """Write these lots' rows, so that a recall and a delivery of the same lots running at
