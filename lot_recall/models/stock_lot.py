@@ -121,103 +121,6 @@ class StockLot(models.Model):
         for lot in self:
             lot.is_recalled = bool(lot._lot_recall_active_recalls())
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            guarded = RECALL_GUARDED_FIELDS & set(vals)
-            if guarded and not self.env.su:
-                raise AccessError(
-                    self.env._(
-                        "%(fields)s of a lot are set only by recalls and by the Quarantine / "
-                        "Release actions, never directly.",
-                        fields=", ".join(sorted(guarded)),
-                    )
-                )
-            clean_lot_refs(self, vals)
-            if "manufacturer_id" not in vals and vals.get("product_id"):
-                product = self.env["product.product"].browse(vals["product_id"])
-                vals["manufacturer_id"] = product.sudo().lot_manufacturer_id.id
-        return super().create(vals_list)
-
-    def write(self, vals):
-        guarded = RECALL_GUARDED_FIELDS & set(vals)
-        if guarded and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of lot %(lots)s are set only by recalls and by the Quarantine / "
-                    "Release actions, never directly.",
-                    fields=", ".join(
-                        sorted(self._fields[f].get_description(self.env)["string"] for f in guarded)
-                    ),
-                    lots=", ".join(self.mapped("display_name")),
-                )
-            )
-        clean_lot_refs(self, vals)
-        if "expiration_date" in vals and "expiry_alert_stage" not in vals:
-            vals["expiry_alert_stage"] = False
-        return super().write(vals)
-
-    def _lot_recall_merge_receipt_values(self, values, source):
-        """Fill this lot's empty fields with ``values`` received on ``source`` (a move line).
-
-        A non-empty supplier lot reference or dye lot that differs from the one already on the
-        lot is a mistake on the receipt: it raises instead of overwriting the lot.
-        """
-        self.ensure_one()
-        to_write = {}
-        for fname, value in values.items():
-            if not value:
-                continue
-            current = self[fname]
-            if not current:
-                to_write[fname] = value
-            elif fname in LOT_REF_FIELDS and current != value:
-                raise UserError(
-                    self.env._(
-                        "Lot %(lot)s of %(product)s already has the %(field)s “%(current)s”, "
-                        "but %(document)s records “%(new)s”. Correct the receipt line or the lot.",
-                        lot=self.name,
-                        product=self.product_id.display_name,
-                        field=self._fields[fname].get_description(self.env)["string"],
-                        current=current,
-                        new=value,
-                        document=source.picking_id.name or source.reference or source.display_name,
-                    )
-                )
-        if to_write:
-            self.write(to_write)
-
-    def action_open_recall_wizard(self):
-        """Open the recall wizard on these lots (lot form button, list action)."""
-        self.env["lot.recall.wizard"].check_access("create")
-        if not self:
-            raise UserError(self.env._("Select at least one lot to recall."))
-        if len(self.company_id) > 1:
-            raise UserError(self.env._("Recall lots of one company at a time."))
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "lot_recall.action_lot_recall_wizard"
-        )
-        action["context"] = {"default_lot_ids": self.ids}
-        return action
-
-    def _lot_recall_active_recalls(self):
-        """The active real recalls of these lots ("is this lot under recall"), read as superuser:
-        the answer must not depend on who asks."""
-        return self.sudo().recall_ids.filtered(lambda recall: recall._is_active_real())
-
-    @api.model
-    def name_search(self, name="", args=None, operator="ilike", limit=100):
-        """The lot picker of a transfer that leaves the warehouse (to a customer or another
-        company) does not offer lots that could not go: recalled or quarantined."""
-        picking = self.env["stock.picking"].browse(self.env.context.get("active_picking_id"))
-        if picking.exists() and picking.location_dest_id.usage in ("customer", "transit"):
-            args = expression.AND(
-                [args or [], [("is_recalled", "=", False), ("quarantined", "=", False)]]
-            )
-        return super().name_search(name=name, args=args, operator=operator, limit=limit)
-
-    # -- Odoo's delivery screens (lot form button, "Transfer to" column), in one query ---------
-
     def _compute_delivery_ids(self):
         """Odoo's answer (``_find_delivery_ids_by_lot``) for the whole recordset in one query.
 
@@ -280,6 +183,129 @@ class StockLot(models.Model):
         if rest:
             super(StockLot, rest)._compute_last_delivery_partner_id()
         return None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            guarded = RECALL_GUARDED_FIELDS & set(vals)
+            if guarded and not self.env.su:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of a lot are set only by recalls and by the Quarantine / "
+                        "Release actions, never directly.",
+                        fields=", ".join(sorted(guarded)),
+                    )
+                )
+            clean_lot_refs(self, vals)
+            if "manufacturer_id" not in vals and vals.get("product_id"):
+                product = self.env["product.product"].browse(vals["product_id"])
+                vals["manufacturer_id"] = product.sudo().lot_manufacturer_id.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guarded = RECALL_GUARDED_FIELDS & set(vals)
+        if guarded and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of lot %(lots)s are set only by recalls and by the Quarantine / "
+                    "Release actions, never directly.",
+                    fields=", ".join(
+                        sorted(self._fields[f].get_description(self.env)["string"] for f in guarded)
+                    ),
+                    lots=", ".join(self.mapped("display_name")),
+                )
+            )
+        clean_lot_refs(self, vals)
+        if "expiration_date" in vals and "expiry_alert_stage" not in vals:
+            vals["expiry_alert_stage"] = False
+        return super().write(vals)
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """The lot picker of a transfer that leaves the warehouse (to a customer or another
+        company) does not offer lots that could not go: recalled or quarantined."""
+        picking = self.env["stock.picking"].browse(self.env.context.get("active_picking_id"))
+        if picking.exists() and picking.location_dest_id.usage in ("customer", "transit"):
+            args = expression.AND(
+                [args or [], [("is_recalled", "=", False), ("quarantined", "=", False)]]
+            )
+        return super().name_search(name=name, args=args, operator=operator, limit=limit)
+
+    # -- Odoo's delivery screens (lot form button, "Transfer to" column), in one query ---------
+
+    def action_open_recall_wizard(self):
+        """Open the recall wizard on these lots (lot form button, list action)."""
+        self.env["lot.recall.wizard"].check_access("create")
+        if not self:
+            raise UserError(self.env._("Select at least one lot to recall."))
+        if len(self.company_id) > 1:
+            raise UserError(self.env._("Recall lots of one company at a time."))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lot_recall.action_lot_recall_wizard"
+        )
+        action["context"] = {"default_lot_ids": self.ids}
+        return action
+
+    def action_quarantine(self):
+        """Put these lots on a quality hold, with a reason (Recall Managers)."""
+        self.env["lot.recall"]._check_recall_manager()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Quarantine Lots"),
+            "res_model": "lot.quarantine.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": self.ids},
+        }
+
+    def action_release_quarantine(self):
+        """Release these lots from quarantine (Recall Managers). A lot under an active real
+        recall stays blocked by its recall."""
+        self.env["lot.recall"]._check_recall_manager()
+        lots = self.filtered("quarantined")
+        lots.sudo().write({"quarantined": False, "quarantine_reason": False})
+        for lot in lots:
+            lot.message_post(
+                body=self.env._("Released from quarantine by %(user)s.", user=self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _lot_recall_merge_receipt_values(self, values, source):
+        """Fill this lot's empty fields with ``values`` received on ``source`` (a move line).
+
+        A non-empty supplier lot reference or dye lot that differs from the one already on the
+        lot is a mistake on the receipt: it raises instead of overwriting the lot.
+        """
+        self.ensure_one()
+        to_write = {}
+        for fname, value in values.items():
+            if not value:
+                continue
+            current = self[fname]
+            if not current:
+                to_write[fname] = value
+            elif fname in LOT_REF_FIELDS and current != value:
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s of %(product)s already has the %(field)s “%(current)s”, "
+                        "but %(document)s records “%(new)s”. Correct the receipt line or the lot.",
+                        lot=self.name,
+                        product=self.product_id.display_name,
+                        field=self._fields[fname].get_description(self.env)["string"],
+                        current=current,
+                        new=value,
+                        document=source.picking_id.name or source.reference or source.display_name,
+                    )
+                )
+        if to_write:
+            self.write(to_write)
+
+    def _lot_recall_active_recalls(self):
+        """The active real recalls of these lots ("is this lot under recall"), read as superuser:
+        the answer must not depend on who asks."""
+        return self.sudo().recall_ids.filtered(lambda recall: recall._is_active_real())
 
     def _lot_recall_overrides_stock(self, method):
         """Whether the implementation of ``method`` just below this class in the model's MRO is
@@ -531,29 +557,3 @@ SELECT json_build_object(
         reserved.unlink()
         moves._action_assign()
         self._message_log_batch(bodies=dict.fromkeys(self.ids, reason))
-
-    def action_quarantine(self):
-        """Put these lots on a quality hold, with a reason (Recall Managers)."""
-        self.env["lot.recall"]._check_recall_manager()
-        self.check_access("read")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Quarantine Lots"),
-            "res_model": "lot.quarantine.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lot_ids": self.ids},
-        }
-
-    def action_release_quarantine(self):
-        """Release these lots from quarantine (Recall Managers). A lot under an active real
-        recall stays blocked by its recall."""
-        self.env["lot.recall"]._check_recall_manager()
-        lots = self.filtered("quarantined")
-        lots.sudo().write({"quarantined": False, "quarantine_reason": False})
-        for lot in lots:
-            lot.message_post(
-                body=self.env._("Released from quarantine by %(user)s.", user=self.env.user.name),
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
