@@ -86,14 +86,18 @@ class LotRecallCase(TransactionCase):
         return picking
 
     @classmethod
-    def _receive(cls, product, lot_name, quantity, partner=None, supplier_lot_ref=False):
-        """Receive ``quantity`` of a new lot from a supplier; return the lot."""
+    def _receive(
+        cls, product, lot_name, quantity, partner=None, supplier_lot_ref=False, location_dest=None
+    ):
+        """Receive ``quantity`` of a new lot from a supplier (into stock, or ``location_dest``:
+        a customer location for a dropship); return the lot."""
+        location_dest = location_dest or cls.stock_location
         picking = cls._picking(
             cls.warehouse.in_type_id,
             partner or cls.supplier,
             [(product, quantity)],
             location=cls.supplier_location,
-            location_dest=cls.stock_location,
+            location_dest=location_dest,
         )
         picking.move_ids.move_line_ids.unlink()
         cls.env["stock.move.line"].create(
@@ -105,7 +109,7 @@ class LotRecallCase(TransactionCase):
                 "supplier_lot_ref": supplier_lot_ref,
                 "quantity": quantity,
                 "location_id": cls.supplier_location.id,
-                "location_dest_id": cls.stock_location.id,
+                "location_dest_id": location_dest.id,
             }
         )
         picking.move_ids.picked = True

@@ -234,28 +234,9 @@ class TestLotScreens(LotScreensMixin, LotRecallCase):
     def test_override_of_the_outgoing_domain_applies(self):
         """A dropship-like move (supplier -> customer on a receipt type) is not a delivery for
         stock alone; with stock_dropshipping's extension of ``_get_outgoing_domain`` it is."""
-        dropship = self._picking(
-            self.warehouse.in_type_id,
-            self.customer_a,
-            [(self.flour, 7)],
-            location=self.supplier_location,
-            location_dest=self.customer_location,
+        lot = self._receive(
+            self.flour, "LS-DROP", 7, partner=self.customer_a, location_dest=self.customer_location
         )
-        dropship.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": dropship.move_ids.id,
-                "picking_id": dropship.id,
-                "product_id": self.flour.id,
-                "lot_name": "LS-DROP",
-                "quantity": 7,
-                "location_id": self.supplier_location.id,
-                "location_dest_id": self.customer_location.id,
-            }
-        )
-        dropship.move_ids.picked = True
-        dropship.button_validate()
-        lot = dropship.move_line_ids.lot_id
         self.assertEqual(self.assertSameAsOdoo(lot)["LS-DROP"][1], 0)
         stock_domain = StockLotBase._get_outgoing_domain
 
@@ -271,6 +252,7 @@ class TestLotScreens(LotScreensMixin, LotRecallCase):
             )
 
         with patch.object(StockLotBase, "_get_outgoing_domain", dropship_domain):
+            dropship = self.env["stock.move.line"].search([("lot_id", "=", lot.id)]).picking_id
             self.assertEqual(self.assertSameAsOdoo(lot)["LS-DROP"][0], [dropship.name])
 
     def test_record_rules_apply(self):
