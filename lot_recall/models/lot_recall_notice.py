@@ -1,12 +1,14 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+import json
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.pdf import PdfReader, PdfWriter
 
 from ..tools import selection_label
@@ -167,35 +169,69 @@ class LotRecallNotice(models.Model):
         The PDF notice is rendered when the queue sends the email (``mail.mail._send``), so
         queueing thousands of notices stays fast.
         """
-        to_queue = self.browse()
-        for notice in self:
-            recipient = notice._find_recipient()
-            values = {"recipient_id": recipient.id, "email": recipient.email or False}
-            if recipient.email:
-                values.update(failure_kind=False, failure_reason=False)
-                to_queue |= notice
-            else:
-                values.update(
-                    state="failed",
-                    failure_kind="customer",
-                    failure_reason=self.env._("No email address: call the customer."),
-                )
-            notice.sudo().write(values)
+        recipients = {notice.id: notice._find_recipient() for notice in self}
+        no_email = self.filtered(lambda notice: not recipients[notice.id].email)
+        for notice in no_email:
+            notice.sudo().write(
+                {
+                    "recipient_id": recipients[notice.id].id,
+                    "email": False,
+                    "state": "failed",
+                    "failure_kind": "customer",
+                    "failure_reason": self.env._("No email address: call the customer."),
+                }
+            )
+        to_queue = self - no_email
         if not to_queue:
             return
-        for notice in to_queue.sudo():
-            notice._portal_ensure_token()
-        mails = template.sudo().send_mail_batch(to_queue.ids)
-        mail_by_notice = {mail.res_id: mail for mail in mails}
-        bodies = {}
-        for notice in to_queue:
-            notice.sudo().mail_id = mail_by_notice[notice.id]
-            bodies[notice.id] = self.env._(
-                "Recall notice %(recall)s queued for %(email)s.",
-                recall=notice.recall_id.name,
-                email=notice.email,
+        # Thousands of notices: their recipient, address and portal token in one UPDATE.
+        self.env["lot.recall.notice"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE lot_recall_notice notice
+                   SET recipient_id = row.recipient_id, email = row.email,
+                       failure_kind = NULL, failure_reason = NULL,
+                       access_token = COALESCE(notice.access_token, gen_random_uuid()::varchar),
+                       write_uid = %(uid)s, write_date = %(now)s
+                  FROM jsonb_to_recordset(%(rows)s) AS row(id int, recipient_id int, email varchar)
+                 WHERE notice.id = row.id
+                """,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                rows=json.dumps(
+                    [
+                        {
+                            "id": notice.id,
+                            "recipient_id": recipients[notice.id].id,
+                            "email": recipients[notice.id].email,
+                        }
+                        for notice in to_queue
+                    ]
+                ),
             )
-        to_queue._message_log_batch(bodies=bodies)
+        )
+        to_queue.invalidate_recordset()
+        mails = template.sudo().send_mail_batch(to_queue.ids)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE lot_recall_notice notice SET mail_id = row.mail_id"
+                " FROM unnest(%s, %s) AS row(id, mail_id) WHERE notice.id = row.id",
+                mails.mapped("res_id"),
+                mails.ids,
+            )
+        )
+        to_queue.invalidate_recordset(["mail_id"])
+        to_queue._message_log_batch(
+            bodies={
+                notice.id: self.env._(
+                    "Recall notice %(recall)s queued for %(email)s.",
+                    recall=notice.recall_id.name,
+                    email=recipients[notice.id].email,
+                )
+                for notice in to_queue
+            }
+        )
 
     def _renotify(self, new_lines):
         """These customers were notified, then a re-trace found deliveries to them that their

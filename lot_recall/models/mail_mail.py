@@ -4,6 +4,7 @@ import ast
 import logging
 import re
 import smtplib
+import time
 
 import psycopg2.errors
 
@@ -15,6 +16,9 @@ _logger = logging.getLogger(__name__)
 NOTICE_MODEL = "lot.recall.notice"
 # Notices whose PDFs are rendered in one wkhtmltopdf run: 50 simple notices take about 1 s.
 NOTICE_PDF_BATCH = 50
+# Seconds one run of the mail queue spends on recall notices before it hands the rest over to
+# its next run (triggered at once).
+NOTICE_SEND_SECONDS = 60
 
 
 def _short_error(error, limit=200):
@@ -91,7 +95,13 @@ class MailMail(models.Model):
             super(MailMail, digest_mails.sudo())._send(**kwargs)
         # In chunks: the PDFs of a chunk are rendered in one wkhtmltopdf run, then its emails go
         # (each committed by the queue) before the next chunk is rendered.
+        deadline = time.monotonic() + NOTICE_SEND_SECONDS
         for chunk in split_every(NOTICE_PDF_BATCH, notice_mails.ids, notice_mails.sudo().browse):
+            if time.monotonic() > deadline:
+                # Leave the rest to the next run of the queue, at once: a worker is stopped
+                # after 120 s (limit_time_real), a cron thread too.
+                self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+                break
             pdfs = chunk._lot_recall_render_batch()
             for mail in chunk:
                 if not mail._lot_recall_lock():
