@@ -26,8 +26,8 @@ rm -rf "$CACHE_DIR/filestore/filestore/$TEST_DB"
 
 log "installing lot_recall into a fresh database '$TEST_DB' and running its tests"
 set +e
-"${ODOO[@]}" -d "$TEST_DB" -i lot_recall,lot_recall_mrp --test-enable \
-    --test-tags /lot_recall,/lot_recall_mrp \
+"${ODOO[@]}" -d "$TEST_DB" -i lot_recall,lot_recall_mrp,lot_recall_pos --test-enable \
+    --test-tags /lot_recall,/lot_recall_mrp,/lot_recall_pos \
     --stop-after-init --http-port "$TEST_PORT" 2>&1 | tee "$ODOO_LOG"
 odoo_rc=${PIPESTATUS[0]}
 set -e
@@ -40,7 +40,7 @@ if [ -z "${odoo_run:-}" ]; then
     log "Odoo's runner printed no test summary: the install failed"
     odoo_failed=0 odoo_errors=1 odoo_run=0
 fi
-odoo_skipped=$(grep -cE 'odoo\.addons\.lot_recall(_mrp)?\.[^ ]*: skipped ' "$ODOO_LOG" || true)
+odoo_skipped=$(grep -cE 'odoo\.addons\.lot_recall(_mrp|_pos)?\.[^ ]*: skipped ' "$ODOO_LOG" || true)
 # Errors logged outside a test (a broken view, a failing data file) do not count as tests: catch them.
 logged_errors=$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$ODOO_LOG" || true)
 odoo_passed=$((odoo_run - odoo_failed - odoo_errors - odoo_skipped))

@@ -4,12 +4,13 @@ import ast
 import logging
 import re
 import smtplib
+import threading
 import time
 
 import psycopg2.errors
 
 from odoo import fields, models, tools
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, config, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -19,6 +20,18 @@ NOTICE_PDF_BATCH = 50
 # Seconds one run of the mail queue spends on recall notices before it hands the rest over to
 # its next run (triggered at once).
 NOTICE_SEND_SECONDS = 60
+
+
+def _send_deadline():
+    """When this thread stops sending recall notices: a worker or cron thread is stopped once
+    it has run ``limit_time_real`` seconds (120 by default) since it took up its current work
+    (a cron thread: all the jobs due, the mail queue's batches included), so notices go until
+    half of it, ``NOTICE_SEND_SECONDS`` at most; the rest is left to the next run."""
+    limit = config.get("limit_time_real_cron") or -1
+    if limit <= 0:
+        limit = config.get("limit_time_real") or 120
+    started = getattr(threading.current_thread(), "start_time", None) or time.time()
+    return min(started + limit / 2, time.time() + NOTICE_SEND_SECONDS)
 
 
 def _short_error(error, limit=200):
@@ -95,11 +108,10 @@ class MailMail(models.Model):
             super(MailMail, digest_mails.sudo())._send(**kwargs)
         # In chunks: the PDFs of a chunk are rendered in one wkhtmltopdf run, then its emails go
         # (each committed by the queue) before the next chunk is rendered.
-        deadline = time.monotonic() + NOTICE_SEND_SECONDS
+        deadline = _send_deadline()
         for chunk in split_every(NOTICE_PDF_BATCH, notice_mails.ids, notice_mails.sudo().browse):
-            if time.monotonic() > deadline:
-                # Leave the rest to the next run of the queue, at once: a worker is stopped
-                # after 120 s (limit_time_real), a cron thread too.
+            if time.time() > deadline:
+                # Leave the rest to the next run of the queue, triggered at once.
                 self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
                 break
             pdfs = chunk._lot_recall_render_batch()
