@@ -2,14 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime
 
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from odoo.addons.lot_recall.tests.common import LotRecallCase
 from odoo.addons.lot_recall.tests.test_lot_screens import LotScreensMixin
+
+from .common import ManufacturingCase
 
 
 @tagged("post_install", "-at_install")
-class TestLotScreensManufacturing(LotScreensMixin, LotRecallCase):
+class TestLotScreensManufacturing(LotScreensMixin, ManufacturingCase):
     """Odoo's lot screens through real manufacturing and unbuild orders: lot_recall's one query
     answers what Odoo's recursion over ``produce_line_ids`` answers (compared with stock's own
     compute methods, see ``LotScreensMixin``)."""
@@ -34,40 +35,7 @@ class TestLotScreensManufacturing(LotScreensMixin, LotRecallCase):
     def _produce(cls, product, components, finished_lot, quantity):
         """A done manufacturing order of ``quantity`` ``product`` consuming ``components``
         (``(lot, quantity)`` pairs), producing ``finished_lot`` (a lot or a new lot's name)."""
-        mo_form = Form(cls.env["mrp.production"])
-        mo_form.product_id = product
-        mo_form.product_qty = quantity
-        for lot, component_quantity in components:
-            with mo_form.move_raw_ids.new() as raw:
-                raw.product_id = lot.product_id
-                raw.product_uom_qty = component_quantity
-        production = mo_form.save()
-        production.action_confirm()
-        raws = production.move_raw_ids.sorted("id")
-        for (lot, component_quantity), raw in zip(components, raws, strict=True):
-            raw.move_line_ids.unlink()
-            cls.env["stock.move.line"].create(
-                {
-                    "move_id": raw.id,
-                    "product_id": raw.product_id.id,
-                    "lot_id": lot.id,
-                    "quantity": component_quantity,
-                    "location_id": raw.location_id.id,
-                    "location_dest_id": raw.location_dest_id.id,
-                }
-            )
-            raw.picked = True
-        mo_form = Form(production)
-        mo_form.qty_producing = quantity
-        if isinstance(finished_lot, str):
-            finished_lot = cls.env["stock.lot"].create(
-                {"name": finished_lot, "product_id": product.id}
-            )
-        mo_form.lot_producing_id = finished_lot
-        production = mo_form.save()
-        production.button_mark_done()
-        assert production.state == "done", production.state
-        return production.lot_producing_id
+        return cls._manufacture(product, components, finished_lot, quantity).lot_producing_id
 
     def test_two_levels_of_manufacturing(self):
         """Flour -> bread (two flour lots into one bread lot) -> cake (with sugar); deliveries

@@ -4,13 +4,13 @@ import io
 
 from openpyxl import load_workbook
 
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from odoo.addons.lot_recall.tests.common import LotRecallCase
+from .common import ManufacturingCase
 
 
 @tagged("post_install", "-at_install")
-class TestRecallLotsManufacturing(LotRecallCase):
+class TestRecallLotsManufacturing(ManufacturingCase):
     """The affected lots of a recall through real manufacturing orders: one stored row per lot
     with its depth, the lot it was made from and the order's finished line; the export reads
     those rows until the recall is traced again."""
@@ -31,36 +31,7 @@ class TestRecallLotsManufacturing(LotRecallCase):
     def _produce(cls, product, quantity, component_lot, finished_lot_name):
         """A done manufacturing order of ``product`` consuming ``quantity`` of
         ``component_lot`` into a new lot ``finished_lot_name``."""
-        mo_form = Form(cls.env["mrp.production"])
-        mo_form.product_id = product
-        mo_form.product_qty = quantity
-        with mo_form.move_raw_ids.new() as raw:
-            raw.product_id = component_lot.product_id
-            raw.product_uom_qty = quantity
-        production = mo_form.save()
-        production.action_confirm()
-        raw = production.move_raw_ids
-        raw.move_line_ids.unlink()
-        cls.env["stock.move.line"].create(
-            {
-                "move_id": raw.id,
-                "product_id": raw.product_id.id,
-                "lot_id": component_lot.id,
-                "quantity": quantity,
-                "location_id": raw.location_id.id,
-                "location_dest_id": raw.location_dest_id.id,
-            }
-        )
-        raw.picked = True
-        mo_form = Form(production)
-        mo_form.qty_producing = quantity
-        mo_form.lot_producing_id = cls.env["stock.lot"].create(
-            {"name": finished_lot_name, "product_id": product.id}
-        )
-        production = mo_form.save()
-        production.button_mark_done()
-        assert production.state == "done", production.state
-        return production
+        return cls._manufacture(product, [(component_lot, quantity)], finished_lot_name, quantity)
 
     def _finished_line(self, production):
         return production.move_finished_ids.move_line_ids.filtered(

@@ -5,13 +5,13 @@ import io
 from openpyxl import load_workbook
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from odoo.addons.lot_recall.tests.common import LotRecallCase
+from .common import ManufacturingCase
 
 
 @tagged("post_install", "-at_install")
-class TestRecallManufacturing(LotRecallCase):
+class TestRecallManufacturing(ManufacturingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -37,43 +37,14 @@ class TestRecallManufacturing(LotRecallCase):
         """Manufacture ``quantity`` with the BoM (or, without one, from ``component_lot``'s
         product alone), consuming ``component_lot``, into ``finished_lot`` (a lot, or the
         name of a new one)."""
-        mo_form = Form(self.env["mrp.production"])
-        if bom:
-            mo_form.product_id = bom.product_id or bom.product_tmpl_id.product_variant_id
-            mo_form.bom_id = bom
-        else:
-            mo_form.product_id = finished_lot.product_id
-        mo_form.product_qty = quantity
-        if not bom:
-            with mo_form.move_raw_ids.new() as raw:
-                raw.product_id = component_lot.product_id
-                raw.product_uom_qty = quantity
-        production = mo_form.save()
-        production.action_confirm()
-        raw = production.move_raw_ids
-        raw.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": raw.id,
-                "product_id": raw.product_id.id,
-                "lot_id": component_lot.id,
-                "quantity": quantity,
-                "location_id": raw.location_id.id,
-                "location_dest_id": raw.location_dest_id.id,
-            }
+        product = (bom.product_id or bom.product_tmpl_id.product_variant_id) if bom else None
+        return self._manufacture(
+            product or finished_lot.product_id,
+            [(component_lot, quantity)],
+            finished_lot,
+            quantity,
+            bom=bom,
         )
-        raw.picked = True
-        mo_form = Form(production)
-        mo_form.qty_producing = quantity
-        if isinstance(finished_lot, str):
-            finished_lot = self.env["stock.lot"].create(
-                {"name": finished_lot, "product_id": production.product_id.id}
-            )
-        mo_form.lot_producing_id = finished_lot
-        production = mo_form.save()
-        production.button_mark_done()
-        self.assertEqual(production.state, "done")
-        return production
 
     def test_component_lot_reaches_customers_of_finished_lot(self):
         production = self._produce(self.bread_bom, 20, self.flour_lot, "MF-BREAD-1")

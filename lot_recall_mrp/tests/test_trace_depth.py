@@ -1,15 +1,15 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from odoo.addons.lot_recall.tests.common import LotRecallCase
+from .common import ManufacturingCase
 
 LEVELS = 11
 LINES = 4  # move lines of each component lot per manufacturing order
 
 
 @tagged("post_install", "-at_install")
-class TestTraceDepth(LotRecallCase):
+class TestTraceDepth(ManufacturingCase):
     """A deep genealogy made by real manufacturing orders, each consuming each component lot
     in 4 move lines: a walk that follows every path makes 4 ** 11 rows here (about a minute); the
     trace must visit each lot once and still give each lot its shortest depth and parent.
@@ -66,45 +66,9 @@ class TestTraceDepth(LotRecallCase):
     def _produce(cls, product, components, finished_lot):
         """A done manufacturing order of ``product`` consuming each lot of ``components`` in
         ``LINES`` move lines of 1 unit, producing ``finished_lot`` (a lot or a new lot's name)."""
-        mo_form = Form(cls.env["mrp.production"])
-        mo_form.product_id = product
-        mo_form.product_qty = LINES
-        for lot in components:
-            with mo_form.move_raw_ids.new() as raw:
-                raw.product_id = lot.product_id
-                raw.product_uom_qty = LINES
-        production = mo_form.save()
-        production.action_confirm()
-        for lot in components:
-            raw = production.move_raw_ids.filtered(
-                lambda m, lot=lot: m.product_id == lot.product_id
-            )
-            raw.move_line_ids.unlink()
-            cls.env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": raw.id,
-                        "product_id": raw.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": raw.location_id.id,
-                        "location_dest_id": raw.location_dest_id.id,
-                    }
-                    for _line in range(LINES)
-                ]
-            )
-            raw.picked = True
-        mo_form = Form(production)
-        mo_form.qty_producing = LINES
-        if isinstance(finished_lot, str):
-            finished_lot = cls.env["stock.lot"].create(
-                {"name": finished_lot, "product_id": product.id}
-            )
-        mo_form.lot_producing_id = finished_lot
-        production = mo_form.save()
-        production.button_mark_done()
-        assert production.state == "done", production.state
-        return production
+        return cls._manufacture(
+            product, [(lot, LINES) for lot in components], finished_lot, LINES, lines=LINES
+        )
 
     def _row(self, lot, depth, parent=None, production=None):
         via = production and production.move_finished_ids.move_line_ids.filtered(
