@@ -65,9 +65,10 @@ def xmlid(rpc, ref):
     return row["res_id"]
 
 
-def transfer(rpc, picking_type, partner_id, product_id, quantity, src, dest, lot):
+def transfer(rpc, picking_type, partner_id, product_id, quantity, src, dest, lot, validate=True):
     """Create, fill (``lot``: lot_id or lot_name and more move line values) and validate a
-    one-line transfer over JSON-RPC; return its name."""
+    one-line transfer over JSON-RPC; return its name (its id, ready to validate, with
+    ``validate=False``)."""
     picking_id = rpc.execute(
         "stock.picking",
         "create",
@@ -111,6 +112,8 @@ def transfer(rpc, picking_type, partner_id, product_id, quantity, src, dest, lot
         },
     )
     rpc.execute("stock.move", "write", [move_id], {"picked": True})
+    if not validate:
+        return picking_id
     rpc.execute("stock.picking", "button_validate", [picking_id])
     [state] = rpc.execute("stock.picking", "read", [picking_id], ["state", "name"])
     assert state["state"] == "done"

@@ -5,57 +5,9 @@ import random
 import threading
 import uuid
 
-from conftest import RpcError, receive_new_lot, xmlid
+from conftest import RpcError, receive_new_lot, transfer, xmlid
 
 TRIES = 10
-
-
-def _ready_delivery(rpc, product_id, lot_id, customer_id, quantity):
-    stock = xmlid(rpc, "stock.stock_location_stock")
-    customers = xmlid(rpc, "stock.stock_location_customers")
-    picking_id = rpc.execute(
-        "stock.picking",
-        "create",
-        {
-            "picking_type_id": xmlid(rpc, "stock.picking_type_out"),
-            "partner_id": customer_id,
-            "location_id": stock,
-            "location_dest_id": customers,
-            "move_ids": [
-                [
-                    0,
-                    0,
-                    {
-                        "name": "race",
-                        "product_id": product_id,
-                        "product_uom_qty": quantity,
-                        "location_id": stock,
-                        "location_dest_id": customers,
-                    },
-                ]
-            ],
-        },
-    )
-    rpc.execute("stock.picking", "action_confirm", [picking_id])
-    [picking] = rpc.execute("stock.picking", "read", [picking_id], ["move_ids"])
-    move_id = picking["move_ids"][0]
-    lines = rpc.execute("stock.move.line", "search", [["move_id", "=", move_id]])
-    rpc.execute("stock.move.line", "unlink", lines)
-    rpc.execute(
-        "stock.move.line",
-        "create",
-        {
-            "move_id": move_id,
-            "picking_id": picking_id,
-            "product_id": product_id,
-            "lot_id": lot_id,
-            "quantity": quantity,
-            "location_id": stock,
-            "location_dest_id": customers,
-        },
-    )
-    rpc.execute("stock.move", "write", [move_id], {"picked": True})
-    return picking_id
 
 
 def test_delivery_and_recall_at_the_same_time_never_miss_a_delivery(admin):
@@ -69,7 +21,17 @@ def test_delivery_and_recall_at_the_same_time_never_miss_a_delivery(admin):
             "create",
             {"name": f"Race Customer {tag}", "email": f"r.{tag}@example.com"},
         )
-        picking_id = _ready_delivery(admin, received["product"], received["lot"], customer, 5)
+        picking_id = transfer(
+            admin,
+            xmlid(admin, "stock.picking_type_out"),
+            customer,
+            received["product"],
+            5,
+            xmlid(admin, "stock.stock_location_stock"),
+            xmlid(admin, "stock.stock_location_customers"),
+            {"lot_id": received["lot"]},
+            validate=False,
+        )
         wizard_id = admin.execute(
             "lot.recall.wizard",
             "create",
