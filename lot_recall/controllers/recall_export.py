@@ -9,7 +9,11 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 class RecallExport(http.Controller):
     @http.route(
-        "/lot_recall/recall/<int:recall_id>/xlsx", type="http", auth="user", methods=["GET"]
+        "/lot_recall/recall/<int:recall_id>/xlsx",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        readonly=True,
     )
     def recall_xlsx(self, recall_id, **kwargs):
         """The recall's shipments spreadsheet, for users who may read that recall."""
