@@ -7,7 +7,6 @@ from . import (
     lot_recall_lot,
     lot_recall_notice,
     lot_recall_upstream,
-    lot_recall_xlsx,
     lot_trace,
     mail_mail,
     product_template,

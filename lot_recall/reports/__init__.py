@@ -1,1 +1,1 @@
-from . import report_lot_trace, report_recall
+from . import lot_recall_xlsx, report_lot_trace, report_recall
