@@ -792,15 +792,19 @@ class LotRecall(models.Model):
         records.invalidate_model()
 
     def _sync_notices(self, before, after):
-        """One notice per customer reached; notices never sent are dropped with their customer,
-        sent ones are kept for the record. A customer already notified who received a delivery
-        the previous trace did not know of is notified again (its notice goes back to pending).
+        """One notice per customer reached; notices never sent (nor acknowledged) are dropped
+        with their customer, the others are kept for the record. A customer already notified
+        who received a delivery the previous trace did not know of is notified again (its
+        notice goes back to pending).
         """
         self.ensure_one()
         self.env["lot.recall.notice"].flush_model()
+        self.env["lot.recall.acknowledgment"].flush_model()
         notices = self.env.execute_query_dict(
             SQL(
-                "SELECT id, partner_id, state, mail_id FROM lot_recall_notice WHERE recall_id = %s",
+                "SELECT id, partner_id, state, mail_id, EXISTS(SELECT 1 FROM"
+                " lot_recall_acknowledgment ack WHERE ack.notice_id = notice.id) AS has_ack"
+                " FROM lot_recall_notice notice WHERE recall_id = %s",
                 self.id,
             )
         )
@@ -812,6 +816,7 @@ class LotRecall(models.Model):
             if row["partner_id"] not in customer_ids
             and row["state"] in ("pending", "failed")
             and not row["mail_id"]
+            and not row["has_ack"]
         ).unlink()
         self._create_notices(
             self.env["res.partner"].browse(customer_ids - {row["partner_id"] for row in notices})

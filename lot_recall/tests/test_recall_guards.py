@@ -265,3 +265,17 @@ class TestRecallGuards(LotRecallCase):
         self.assertLess(preview.index("Beta Bakery"), preview.index("Alpha Foods"))
         self.assertIn("30.00", preview)
         self.assertNotIn("more customers", preview)
+
+    def test_retrace_keeps_a_notice_acknowledged_by_phone_whose_customer_left(self):
+        recall = self._traced(is_mock=True)
+        notice = recall.notice_ids
+        notice.sudo().write({"state": "failed", "failure_kind": "customer"})
+        notice._acknowledge(2.0, "destroyed", "By phone", channel="phone")
+        notice._renotify(recall.line_ids)
+        self.assertEqual(notice.state, "pending")
+        # The delivery is no longer the lot's (a corrected lot on the done line).
+        recall.line_ids.move_line_id.sudo().write({"lot_id": self.other_lot.id})
+        recall.with_user(self.recall_user).action_trace()
+        self.assertFalse(recall.line_ids)
+        self.assertTrue(notice.exists())
+        self.assertEqual(len(notice.ack_ids), 1)
