@@ -25,7 +25,6 @@ partners) of both are compared. Writes ``benchmarks/results/lot_screens_<size>.j
 
 import argparse
 import json
-import os
 import sys
 import time
 from datetime import timedelta
@@ -33,7 +32,7 @@ from unittest.mock import patch
 
 from common import DB_PREFIX, MARKER_PARAM, default_conf, environment, start_odoo
 from make_dataset import START, Generator
-from run_benchmark import RESULTS, Bench
+from run_benchmark import Bench, save
 
 SERIALS = 80
 FORM = {
@@ -257,12 +256,7 @@ def main(argv=None):
             print(f"  same answers, {label}: {comparison[label]['same']}", flush=True)
         output["comparison"] = comparison
         env.cr.rollback()
-    os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, f"lot_screens_{args.size}.json")
-    with open(path, "w", encoding="utf-8") as out:
-        json.dump(output, out, indent=1)
-        out.write("\n")
-    print(f"written {path}")
+    print(f"written {save(output, f'lot_screens_{args.size}')}")
 
 
 if __name__ == "__main__":

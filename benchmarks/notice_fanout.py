@@ -24,9 +24,7 @@ import time
 import urllib.request
 
 from common import DB_PREFIX, default_conf
-from run_benchmark import SmtpSink
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from run_benchmark import SmtpSink, save
 
 
 def psql(db, sql):
@@ -225,9 +223,7 @@ def main(argv=None):
             print("\n".join(errors[:20]), file=sys.stderr)
         subprocess.run(["dropdb", "--if-exists", db], check=False)
     print(json.dumps(result, indent=2))
-    path = os.path.join(HERE, "results", f"notice_fanout_{args.size.lower()}.json")
-    with open(path, "w") as out:
-        json.dump(result, out, indent=2)
+    print(f"written {save(result, f'notice_fanout_{args.size.lower()}')}")
 
 
 if __name__ == "__main__":

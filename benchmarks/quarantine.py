@@ -28,13 +28,12 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import pstats
 import sys
 import time
 
 from common import DB_PREFIX, MARKER_PARAM, default_conf, environment, start_odoo
-from run_benchmark import RESULTS, Bench
+from run_benchmark import Bench, save
 
 
 def quarantine_before(lots, reason):
@@ -260,14 +259,8 @@ def main(argv=None):  # noqa: PLR0915
             if args.profile:
                 profile(user_env, run, f"{args.profile}.{method}")
         env.cr.rollback()
-    os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(
-        RESULTS, f"quarantine_{args.size}_{len(lots)}_lots_{len(moves)}_reserved.json"
-    )
-    with open(path, "w", encoding="utf-8") as out:
-        json.dump(output, out, indent=1)
-        out.write("\n")
-    print(f"written {path}")
+    name = f"quarantine_{args.size}_{len(lots)}_lots_{len(moves)}_reserved"
+    print(f"written {save(output, name)}")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,9 @@ re-trace with no change, the engine alone (``lot.trace._trace``) and Odoo's
 
 import argparse
 import json
-import os
 
 from common import DB_PREFIX, MARKER_PARAM, default_conf, environment, rss_kib, start_odoo
-from run_benchmark import Bench
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from run_benchmark import Bench, save
 
 
 class RecallBench(Bench):
@@ -79,10 +76,8 @@ def main(argv=None):
         bench.run()
         env.cr.rollback()
     output = {"size": args.size.upper(), "timings": bench.timings}
-    path = os.path.join(HERE, "results", f"recall_creation_{args.size.lower()}.json")
-    with open(path, "w") as out:
-        json.dump(output, out, indent=2)
     print(json.dumps(output, indent=2))
+    print(f"written {save(output, f'recall_creation_{args.size.lower()}')}")
 
 
 if __name__ == "__main__":

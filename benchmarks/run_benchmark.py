@@ -503,10 +503,11 @@ def main(argv=None):
     return None
 
 
-def save(output, size):
-    """Write what is measured so far (again after each step: a long run leaves partial results)."""
+def save(output, name):
+    """Write ``output`` as ``results/<name>.json`` and return its path (run_benchmark writes it
+    again after each step: a long run leaves partial results)."""
     os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, f"{size}.json")
+    path = os.path.join(RESULTS, f"{name}.json")
     with open(path, "w", encoding="utf-8") as out:
         json.dump(output, out, indent=1, default=str)
         out.write("\n")
