@@ -58,24 +58,8 @@ def attach(gen, env, company_id):
     shelf = env["stock.location"].search(
         [("name", "=", "Shelf 1"), ("location_id", "=", wh.lot_stock_id.id)], limit=1
     )
-    production = env["stock.location"].search(
-        [("usage", "=", "production"), ("company_id", "=", company.id)], limit=1
-    )
-    gen.wh = {
-        company.id: {
-            "wh": wh.id,
-            "code": "SNB",  # picking names of their own: SNB/OUT/B0000001...
-            "stock": wh.lot_stock_id.id,
-            "shelf": shelf.id,
-            "output": wh.wh_output_stock_loc_id.id,
-            "production": production.id,
-            "in": wh.in_type_id.id,
-            "int": wh.int_type_id.id,
-            "pick": wh.pick_type_id.id,
-            "out": wh.out_type_id.id,
-            "mo": wh.manu_type_id.id,
-        }
-    }
+    # picking names of their own: SNB/OUT/B0000001...
+    gen.wh = {company.id: Generator.warehouse_ids(wh, shelf, code="SNB")}
     gen.companies = [company.id]
     gen.customer_loc = env.ref("stock.stock_location_customers").id
     gen.supplier_loc = env.ref("stock.stock_location_suppliers").id

@@ -102,6 +102,26 @@ class Generator:
         self.target_lines = SIZES[size]
         self.now = datetime.now().replace(microsecond=0)
 
+    @staticmethod
+    def warehouse_ids(wh, shelf, code=None):
+        """The ids the generator writes rows with, of a warehouse and its shelf."""
+        production = wh.env["stock.location"].search(
+            [("usage", "=", "production"), ("company_id", "=", wh.company_id.id)], limit=1
+        )
+        return {
+            "wh": wh.id,
+            "code": code or wh.code,
+            "stock": wh.lot_stock_id.id,
+            "shelf": shelf.id,
+            "output": wh.wh_output_stock_loc_id.id,
+            "production": production.id,
+            "in": wh.in_type_id.id,
+            "int": wh.int_type_id.id,
+            "pick": wh.pick_type_id.id,
+            "out": wh.out_type_id.id,
+            "mo": wh.manu_type_id.id,
+        }
+
     def init_tables(self):
         """Ids start after the current maximum: call once the master data exists."""
         cr = self.cr
@@ -197,22 +217,7 @@ class Generator:
             ) or env["stock.location"].create(
                 {"name": "Shelf 1", "location_id": wh.lot_stock_id.id, "company_id": company.id}
             )
-            production = env["stock.location"].search(
-                [("usage", "=", "production"), ("company_id", "=", company.id)], limit=1
-            )
-            self.wh[company.id] = {
-                "wh": wh.id,
-                "code": wh.code,
-                "stock": wh.lot_stock_id.id,
-                "shelf": shelf.id,
-                "output": wh.wh_output_stock_loc_id.id,
-                "production": production.id,
-                "in": wh.in_type_id.id,
-                "int": wh.int_type_id.id,
-                "pick": wh.pick_type_id.id,
-                "out": wh.out_type_id.id,
-                "mo": wh.manu_type_id.id,
-            }
+            self.wh[company.id] = self.warehouse_ids(wh, shelf)
         self.companies = [company1.id, company2.id]
         self.customer_loc = env.ref("stock.stock_location_customers").id
         self.supplier_loc = env.ref("stock.stock_location_suppliers").id
