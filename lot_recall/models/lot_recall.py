@@ -56,6 +56,11 @@ def _line_key(rows):
     return {tuple(row[key] for key in LINE_COMPARED) for row in rows}
 
 
+def _lot_key(rows):
+    """The affected lot rows of a trace, as a comparable set."""
+    return {tuple(row[key] for key in LOT_COLUMNS) for row in rows}
+
+
 # Written only by the recall's own actions (with sudo, after their checks), never directly.
 GUARDED_FIELDS = frozenset(
     {
@@ -722,19 +727,22 @@ class LotRecall(models.Model):
         had_trace = bool(self.trace_date)
         recall = self.sudo()
         # The trace's rows, written once: every report and export reads them, never the engine.
+        # A re-trace that finds the same rows leaves them alone.
         if _line_key(result["deliveries"]) != _line_key(before.values()):
             self._replace_rows("lot.recall.line", LINE_COLUMNS, result["deliveries"])
-        self._replace_rows("lot.recall.lot", LOT_COLUMNS, result["lots"])
+        if _lot_key(result["lots"]) != _lot_key(self._lot_rows()):
+            self._replace_rows("lot.recall.lot", LOT_COLUMNS, result["lots"])
         self.env["lot.recall.upstream"].sudo()._replace_trace_rows(recall, result["upstream"])
         self.invalidate_recordset(["line_ids", "trace_lot_ids"])
-        recall.write(
-            {
-                "affected_lot_ids": [fields.Command.set(affected_ids)],
-                "trace_date": fields.Datetime.now(),
-                "trace_duration_ms": duration_ms,
-                "state": "traced" if self.state == "draft" else self.state,
-            }
-        )
+        values = {"trace_date": fields.Datetime.now(), "trace_duration_ms": duration_ms}
+        # The state and the affected lots are written only when they change: writing them
+        # marks is_recalled of every affected lot to recompute (and write), thousands of lots
+        # for a re-trace that found the same.
+        if self.state == "draft":
+            values["state"] = "traced"
+        if set(affected_ids) != set(recall.affected_lot_ids._ids):
+            values["affected_lot_ids"] = [fields.Command.set(affected_ids)]
+        recall.write(values)
         after = {row["move_line_id"]: row for row in result["deliveries"]}
         self._sync_notices(before, after)
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
@@ -751,6 +759,18 @@ class LotRecall(models.Model):
             )
         )
         return {row["move_line_id"]: row for row in rows}
+
+    def _lot_rows(self):
+        """This recall's stored affected lot rows (dicts of ``LOT_COLUMNS``), read in one query."""
+        self.ensure_one()
+        self.env["lot.recall.lot"].flush_model()
+        return self.env.execute_query_dict(
+            SQL(
+                "SELECT %s FROM lot_recall_lot WHERE recall_id = %s",
+                SQL(", ").join(SQL.identifier(column) for column in LOT_COLUMNS),
+                self.id,
+            )
+        )
 
     def _replace_rows(self, model, columns, rows):
         """Replace this recall's rows of ``model`` (a table with ``recall_id`` and

@@ -75,7 +75,19 @@ class LotRecallUpstream(models.Model):
 
     @api.model
     def _replace_trace_rows(self, recall, rows):
-        """Replace the supplier receipts of ``recall`` by ``rows``, in one create; return the
-        new records. For the recall's trace only: call it with sudo."""
-        self.search([("recall_id", "in", recall.ids)]).unlink()
-        return self.create(self._vals_from_trace(recall, rows))
+        """Replace the supplier receipts of ``recall`` by ``rows``, in one create, unless they
+        are the same; return the recall's supplier receipts. For the recall's trace only: call
+        it with sudo."""
+        vals_list = self._vals_from_trace(recall, rows)
+        stored = self.search([("recall_id", "in", recall.ids)])
+        keys = ("quantity", *TRACE_UPSTREAM_KEYS)
+
+        def key(values):
+            return tuple(values[fname] or False for fname in keys)
+
+        if {key(vals) for vals in vals_list} == {
+            key(vals) for vals in stored.read(keys, load=None)
+        }:
+            return stored
+        stored.unlink()
+        return self.create(vals_list)

@@ -183,13 +183,14 @@ class TestRecallLots(LotRecallCase):
         )
         self.assertEqual(len(after["Shipments"]), 4)
 
-    def test_retrace_replaces_rows(self):
+    def test_retrace_never_duplicates_rows(self):
         recall = self._recall_through_wizard(self.lot, is_mock=True)
         first_rows, first_receipts = recall.trace_lot_ids, recall.upstream_ids
         recall.action_trace()
         recall.action_trace()
-        self.assertFalse(first_rows.exists())
-        self.assertFalse(first_receipts.exists())
+        # The same rows found again are kept, never duplicated.
+        self.assertEqual(recall.trace_lot_ids, first_rows)
+        self.assertEqual(recall.upstream_ids, first_receipts)
         self.assertEqual(len(recall.trace_lot_ids), 2)
         self.assertEqual(len(recall.upstream_ids), 1)
         stored = self.env["lot.recall.lot"].search([("recall_id", "=", recall.id)])
