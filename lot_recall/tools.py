@@ -9,3 +9,14 @@ def selection_label(record, fname, value=None):
     value = record[fname] if value is None else value
     labels = dict(record._fields[fname]._description_selection(record.env))
     return labels.get(value, value or "")
+
+
+def short_error(error, limit=200):
+    """The first line of the innermost cause of ``error`` (QWeb wraps the real error)."""
+    for _depth in range(10):
+        inner = error.__cause__ or error.__context__
+        if inner is None:
+            break
+        error = inner
+    text = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
+    return text if len(text) <= limit else text[: limit - 1] + "…"

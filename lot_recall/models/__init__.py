@@ -1,4 +1,5 @@
 from . import (
+    ir_actions_report,
     lot_expiry_digest,
     lot_expiry_digest_line,
     lot_recall,

@@ -463,13 +463,13 @@ class LotRecall(models.Model):
     def action_send_notices(self):
         """Queue the notice of every customer not yet reached (pending or failed).
 
-        Safe to run again: a notice already sent, acknowledged or waiting in the mail queue is
+        Safe to run again: a notice already sent, acknowledged or waiting in the send queue is
         never sent twice. Concurrent sends of one recall: the second is told the recall is busy.
-        The mail queue is triggered at once rather than at its next scheduled run.
+        The emails are prepared and sent in batches by the mail queue (or the job workers),
+        whose work starts at once.
         """
         self._check_recall_manager()
         self._check_real(self.env._("emails anyone"))
-        template = self.env.ref("lot_recall.mail_template_recall_notice")
         for recall in self:
             if recall.state not in ACTIVE_STATES:
                 raise UserError(self.env._("Trace the recall before sending its notices."))
@@ -479,18 +479,17 @@ class LotRecall(models.Model):
             to_send = recall.notice_ids.filtered(
                 lambda n: n.state in ("pending", "failed") and not n._is_queued()
             )
-            to_send._queue(template)
+            to_send._queue()
             recall.sudo().state = "notified"
             recall.message_post(
                 body=self.env._(
                     "%(queued)s notices queued; %(failed)s customers have no email address "
                     "and must be called.",
-                    queued=len(to_send.filtered("mail_id")),
+                    queued=len(to_send.filtered("queued")),
                     failed=len(to_send.filtered(lambda n: n.state == "failed")),
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return True
 
     def action_test_mail_server(self):

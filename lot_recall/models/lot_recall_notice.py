@@ -2,8 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
 import json
+import logging
+import threading
+import time
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -11,7 +15,13 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.pdf import PdfReader, PdfWriter
 
-from ..tools import selection_label
+from ..tools import selection_label, short_error
+
+_logger = logging.getLogger(__name__)
+
+# Notices whose emails are prepared, and whose PDFs are rendered in one wkhtmltopdf run, at a
+# time: 50 notices render in about 0.5 s, and their emails go before the next batch is prepared.
+NOTICE_BATCH = 50
 
 ACK_ACTIONS = [
     ("destroyed", "Destroyed"),
@@ -73,6 +83,13 @@ class LotRecallNotice(models.Model):
     mail_id = fields.Many2one(
         "mail.mail", string="Queued Email", readonly=True, index="btree_not_null"
     )
+    queued = fields.Boolean(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Waiting to be emailed: its email is prepared and sent, with its PDF, in batches "
+        "by the mail queue.",
+    )
     sent_date = fields.Datetime(readonly=True)
     reminder_count = fields.Integer(readonly=True)
     ack_date = fields.Datetime(string="Acknowledged On", readonly=True)
@@ -122,7 +139,7 @@ class LotRecallNotice(models.Model):
     def _check_unlink_never_sent(self):
         """A notice once sent or acknowledged is evidence: never deleted, by anyone."""
         kept = self.filtered(
-            lambda n: n.state in ("sent", "acknowledged") or n.mail_id or n.ack_ids
+            lambda n: n.state in ("sent", "acknowledged") or n.queued or n.mail_id or n.ack_ids
         )
         if kept:
             raise UserError(
@@ -162,12 +179,15 @@ class LotRecallNotice(models.Model):
         )
         return contacts[:1] or self.partner_id
 
-    def _queue(self, template):
-        """Queue these notices' emails in the mail queue, in one batch; never sends twice.
+    def _queue(self):
+        """Put these notices in the send queue; never sends twice.
 
-        Notices without an email address fail at once with a reason, to be called instead.
-        The PDF notice is rendered when the queue sends the email (``mail.mail._send``), so
-        queueing thousands of notices stays fast.
+        Notices without an email address fail at once with a reason, to be called instead. The
+        others get their recipient, address and portal token in one UPDATE and are flagged
+        ``queued``: their emails are prepared and sent, each with its PDF notice, in batches
+        (``_send_queued``), by the mail queue or by the deployment's job workers
+        (``_dispatch_queued``), so that a click queueing thousands of notices stays fast and
+        the first emails go within seconds.
         """
         recipients = {notice.id: notice._find_recipient() for notice in self}
         no_email = self.filtered(lambda notice: not recipients[notice.id].email)
@@ -184,13 +204,12 @@ class LotRecallNotice(models.Model):
         to_queue = self - no_email
         if not to_queue:
             return
-        # Thousands of notices: their recipient, address and portal token in one UPDATE.
         self.env["lot.recall.notice"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE lot_recall_notice notice
-                   SET recipient_id = row.recipient_id, email = row.email,
+                   SET recipient_id = row.recipient_id, email = row.email, queued = TRUE,
                        failure_kind = NULL, failure_reason = NULL,
                        access_token = COALESCE(notice.access_token, gen_random_uuid()::varchar),
                        write_uid = %(uid)s, write_date = %(now)s
@@ -212,7 +231,97 @@ class LotRecallNotice(models.Model):
             )
         )
         to_queue.invalidate_recordset()
-        mails = template.sudo().send_mail_batch(to_queue.ids)
+        to_queue._dispatch_queued()
+
+    def _dispatch_queued(self):
+        """Have these queued notices sent: by the mail queue, whose next run is triggered now
+        (``lot_recall_queue`` sends them through job workers instead)."""
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+
+    @api.model
+    def _send_queued(self, deadline):
+        """Send the queued notices, a batch at a time, until ``deadline`` (a ``time.time()``):
+        run by the mail queue. What is left is handed over to its next run, triggered at once.
+        """
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        sent = self.browse()
+        while True:
+            batch = self.sudo().search(
+                [("queued", "=", True), ("id", "not in", sent.ids)],
+                limit=NOTICE_BATCH,
+                order="id",
+            )
+            if not batch:
+                return
+            if time.time() > deadline:
+                self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+                return
+            batch._send_batch(auto_commit=auto_commit)
+            sent |= batch
+
+    def _send_batch(self, auto_commit=False):
+        """Prepare and send the emails of these queued notices: one email each from the notice
+        template, their PDFs rendered in one wkhtmltopdf run, then sent one by one.
+
+        Safe to run again, and concurrently (job workers, the mail queue): a notice is taken
+        under a row lock, an email is sent under its own (``mail.mail._send``), and a notice
+        that already has its email waiting is not given a second one.
+        """
+        notices = self.sudo()._lock_queued()
+        if not notices:
+            return
+        to_prepare = notices.filtered(lambda notice: notice.mail_id.state != "outgoing")
+        mails = to_prepare._prepare_mails() | (notices - to_prepare).mail_id
+        mails._lot_recall_attach_pdfs()
+        if auto_commit:
+            self.env.cr.commit()  # the emails exist, with their PDFs: none is prepared twice
+        mails.send(auto_commit=auto_commit)
+
+    def _lock_queued(self):
+        """These notices, still queued, that no one else is sending: locked until the end of
+        the transaction."""
+        self.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM lot_recall_notice WHERE id = ANY(%s) AND queued "
+                        "ORDER BY id FOR UPDATE SKIP LOCKED",
+                        self.ids,
+                    ),
+                    log_exceptions=False,
+                )
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            ids = []  # changed since our snapshot: someone else sent them
+        self.invalidate_recordset()
+        return self.browse(ids)
+
+    def _prepare_mails(self):
+        """The emails of these notices from the notice template, in one batch; a notice whose
+        email cannot be prepared fails alone, with the reason."""
+        if not self:
+            return self.env["mail.mail"].sudo()
+        template = self.env.ref("lot_recall.mail_template_recall_notice").sudo()
+        try:
+            with self.env.cr.savepoint():
+                mails = template.send_mail_batch(self.ids)
+        except MemoryError:
+            raise
+        except Exception:  # any failure: one notice at a time, so that a bad one fails alone
+            if len(self) == 1:
+                raise
+            mails = self.env["mail.mail"].sudo()
+            for notice in self:
+                try:
+                    with self.env.cr.savepoint():
+                        mails |= template.send_mail_batch(notice.ids)
+                except MemoryError:
+                    raise
+                except Exception as error:
+                    notice._fail_preparation(error)
+            if not mails:
+                return mails
         self.env.cr.execute(
             SQL(
                 "UPDATE lot_recall_notice notice SET mail_id = row.mail_id"
@@ -221,16 +330,29 @@ class LotRecallNotice(models.Model):
                 mails.ids,
             )
         )
-        to_queue.invalidate_recordset(["mail_id"])
-        to_queue._message_log_batch(
+        prepared = self.browse(mails.mapped("res_id"))
+        prepared.invalidate_recordset(["mail_id"])
+        prepared._message_log_batch(
             bodies={
                 notice.id: self.env._(
                     "Recall notice %(recall)s queued for %(email)s.",
                     recall=notice.recall_id.name,
-                    email=recipients[notice.id].email,
+                    email=notice.email,
                 )
-                for notice in to_queue
+                for notice in prepared
             }
+        )
+        return mails
+
+    def _fail_preparation(self, error):
+        _logger.warning("Recall notice %s: its email could not be prepared", self.id, exc_info=True)
+        self._record_result(
+            failure_kind="server",
+            failure_reason=self.env._(
+                "The email of this notice could not be prepared: %(error)s. Send again once "
+                "fixed.",
+                error=short_error(error),
+            ),
         )
 
     def _renotify(self, new_lines):
@@ -258,7 +380,6 @@ class LotRecallNotice(models.Model):
     def _cron_send_reminders(self):
         """Re-send the notice to customers who have not acknowledged it after the company's
         reminder delay, at most the company's number of reminders."""
-        template = self.env.ref("lot_recall.mail_template_recall_notice")
         now = fields.Datetime.now()
         notices = self.search(
             [
@@ -278,8 +399,8 @@ class LotRecallNotice(models.Model):
                     and n.sent_date <= now - timedelta(days=delay)
                 )
             )
+            due._queue()
             for notice in due:
-                notice._queue(template)
                 notice.sudo().reminder_count += 1
 
     def _render_pdfs(self):
@@ -298,13 +419,21 @@ class LotRecallNotice(models.Model):
         acknowledgment link (``/lot_recall/notice/<id>?``), which wkhtmltopdf writes as a link
         annotation of its page: a notice's pages are those up to the page linking to it (reading
         annotations is cheap; extracting the text of the pages is not). Odoo's own split reads
-        PDF outlines, which unpatched wkhtmltopdf does not write. Raises ``ValueError`` when the
-        pages cannot be told apart, so that the caller renders the notices one at a time.
+        PDF outlines, which unpatched wkhtmltopdf does not write; when every notice is one page,
+        Odoo has split it page by page already, and that is used as it is. Raises
+        ``ValueError`` when the pages cannot be told apart, so that the caller renders the
+        notices one at a time.
         """
         reports = self.env["ir.actions.report"].sudo()
         report_name = self.env.ref("lot_recall.action_report_recall_notice").report_name
-        content = reports._render_qweb_pdf(report_name, self.ids)[0]
-        reader = PdfReader(io.BytesIO(content), strict=False)
+        # Odoo's rendering without the merge of its streams into one PDF that _render_qweb_pdf
+        # does: we would only split it again.
+        streams, report_type = reports._pre_render_qweb_pdf(report_name, res_ids=self.ids)
+        if report_type != "pdf":
+            raise ValueError("The notices were rendered as HTML, not as a PDF")
+        if set(streams) == set(self.ids):
+            return {notice_id: data["stream"].getvalue() for notice_id, data in streams.items()}
+        reader = PdfReader(streams[False]["stream"], strict=False)
         pdfs, pages, remaining = {}, [], list(self.ids)
         for page in reader.pages:
             pages.append(page)
@@ -321,8 +450,9 @@ class LotRecallNotice(models.Model):
         return pdfs
 
     def _is_queued(self):
+        """Waiting in the send queue (its email prepared or not yet)."""
         self.ensure_one()
-        return self.sudo().mail_id.state == "outgoing"
+        return self.queued or self.sudo().mail_id.state == "outgoing"
 
     def _on_mail_result(self, mail, failure_kind=False, failure_reason=False):
         """Record what became of our email ``mail`` once the mail queue tried to send it.
@@ -331,24 +461,30 @@ class LotRecallNotice(models.Model):
             ``"customer"`` (no or bad address: call them) or ``"server"`` (our side: retry)
         :param failure_reason: the reason in words a recall manager understands
         """
-        for notice in self.filtered(lambda n: n.mail_id == mail):
+        self.filtered(lambda n: n.mail_id == mail)._record_result(failure_kind, failure_reason)
+
+    def _record_result(self, failure_kind=False, failure_reason=False):
+        """These notices left the send queue: sent, or failed with ``failure_reason``."""
+        for notice in self:
             if failure_kind:
-                notice.sudo().write(
-                    {
-                        "state": "failed",
-                        "failure_kind": failure_kind,
-                        "failure_reason": failure_reason,
-                    }
-                )
+                values = {
+                    "state": "failed",
+                    "failure_kind": failure_kind,
+                    "failure_reason": failure_reason,
+                }
             elif notice.state != "acknowledged":
-                notice.sudo().write(
-                    {
-                        "state": "sent",
-                        "sent_date": fields.Datetime.now(),
-                        "failure_kind": False,
-                        "failure_reason": False,
-                    }
-                )
+                values = {
+                    "state": "sent",
+                    "sent_date": fields.Datetime.now(),
+                    "failure_kind": False,
+                    "failure_reason": False,
+                }
+            else:
+                values = {}
+            # Sent: the email itself is in the notice's chatter, no tracking message besides.
+            notice.sudo().with_context(mail_notrack=not failure_kind).write(
+                {"queued": False, **values}
+            )
 
     def _acknowledge(self, quantity_on_hand, action, note, channel="portal", author=None):
         """Record an acknowledgment of this notice: by the customer on the notice page

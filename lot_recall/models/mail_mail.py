@@ -9,8 +9,10 @@ import time
 
 import psycopg2.errors
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL, config, split_every
+
+from ..tools import short_error
 
 _logger = logging.getLogger(__name__)
 
@@ -34,17 +36,6 @@ def _send_deadline():
     return min(started + limit / 2, time.time() + NOTICE_SEND_SECONDS)
 
 
-def _short_error(error, limit=200):
-    """The first line of the innermost cause of ``error`` (QWeb wraps the real error)."""
-    for _depth in range(10):
-        inner = error.__cause__ or error.__context__
-        if inner is None:
-            break
-        error = inner
-    text = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _smtp_error(technical):
     """(exception name, arguments) of the smtplib error Odoo wrote in ``technical``: e.g.
     ``"...\\nSMTPRecipientsRefused: {'a@b': (550, b'...')}"`` → ``("SMTPRecipientsRefused",
@@ -66,6 +57,19 @@ def _smtp_reply(code, message):
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
+
+    @api.model
+    def process_email_queue(self, ids=None, batch_size=1000):
+        """The mail queue also sends the queued recall notices, a batch at a time, once the
+        emails already waiting are sent (not when asked to send given emails only)."""
+        result = super().process_email_queue(ids=ids, batch_size=batch_size)
+        if not ids:
+            try:
+                self.env["lot.recall.notice"]._send_queued(_send_deadline())
+            except Exception:
+                # As Odoo's queue does: logged; what was sent is committed, the rest waits.
+                _logger.exception("Failed sending recall notices")
+        return result
 
     def _send(
         self,
@@ -161,6 +165,34 @@ class MailMail(models.Model):
             )
             return {}
 
+    def _lot_recall_attach_pdfs(self):
+        """Attach its PDF notice to each of these recall notice emails that has none: rendered
+        in one run, or one at a time when the batch fails. An email whose PDF cannot be rendered
+        is marked failed (``exception``), and its notice with it."""
+        pdfs = self._lot_recall_render_batch()
+        rendered = self.sudo().filtered(lambda mail: mail.res_id in pdfs)
+        notices = self.env[NOTICE_MODEL].sudo().browse(rendered.mapped("res_id"))
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"{notice._get_report_base_filename()}.pdf",
+                        "raw": pdfs[notice.id],
+                        "mimetype": "application/pdf",
+                        "res_model": NOTICE_MODEL,
+                        "res_id": notice.id,
+                    }
+                    for notice in notices
+                ]
+            )
+        )
+        for mail, attachment in zip(rendered, attachments, strict=True):
+            mail.attachment_ids = [fields.Command.link(attachment.id)]
+        for mail in self - rendered:
+            mail._lot_recall_attach_pdf()
+
     def _lot_recall_lock(self):
         """Lock this outgoing email's row until the end of the transaction, so that concurrent
         runs of the mail queue never send it twice.
@@ -219,7 +251,7 @@ class MailMail(models.Model):
             )
             reason = self.env._(
                 "The PDF of this notice could not be rendered: %(error)s. Send again once fixed.",
-                error=_short_error(error),
+                error=short_error(error),
             )
             mail.write({"state": "exception", "failure_type": "unknown", "failure_reason": reason})
             notice._on_mail_result(mail, failure_kind="server", failure_reason=reason)

@@ -121,7 +121,7 @@ class TestRecallGuards(LotRecallCase):
         recall = self._traced()
         recall.with_user(self.recall_manager).action_send_notices()
         notice = recall.notice_ids
-        self.assertTrue(notice.mail_id)
+        self.assertTrue(notice.queued)
         with self.assertRaises(UserError):
             notice.sudo().unlink()
         self.assertTrue(notice.exists())

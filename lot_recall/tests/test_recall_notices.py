@@ -128,9 +128,18 @@ class TestRecallNotices(LotRecallCase, HttpCase):
             self.lot, user=self.recall_manager, quarantine=False, send_notices=True
         )
         self.assertEqual(recall.state, "notified")
-        queued = self.env["mail.mail"].search([("model", "=", "lot.recall.notice")])
-        self.assertEqual(queued.recipient_ids, self.dock | self.customer_b)
+        queued = recall.notice_ids.filtered("queued")
+        self.assertEqual(queued.recipient_id, self.dock | self.customer_b)
         self.assertEqual(recall.notice_failed_count, 1)
+        # The emails are prepared by the mail queue, whose next run was triggered.
+        self.assertFalse(self.env["mail.mail"].search([("model", "=", "lot.recall.notice")]))
+        with self._smtp() as server:
+            self._process_queue()
+        self.assertEqual(
+            sorted(rcpt[0] for rcpt, _message in server.messages),
+            sorted((self.dock | self.customer_b).mapped("email")),
+        )
+        self.assertFalse(recall.notice_ids.filtered("queued"))
 
     def test_mock_recall_and_user_never_send(self):
         recall = self._recall_through_wizard(self.lot, is_mock=True)
