@@ -349,8 +349,7 @@ class LotRecallNotice(models.Model):
         self._record_result(
             failure_kind="server",
             failure_reason=self.env._(
-                "The email of this notice could not be prepared: %(error)s. Send again once "
-                "fixed.",
+                "The email of this notice could not be prepared: %(error)s. Send again once fixed.",
                 error=short_error(error),
             ),
         )
