@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Small helpers shared by the addon's models, reports and controllers."""
 
+import threading
+
 
 def selection_label(record, fname, value=None):
     """The label of a selection value of ``record`` in the user's language: its current value
@@ -20,3 +22,9 @@ def short_error(error, limit=200):
         error = inner
     text = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def may_commit():
+    """Whether long work may commit as it goes (a cron, a job, a worker): never inside a test,
+    whose transaction is rolled back at its end."""
+    return not getattr(threading.current_thread(), "testing", False)

@@ -40,7 +40,7 @@ ensure_odoo_source() {
 
 ensure_venv() {
     local stamp="$VENV/.lot_recall-stamp" want
-    want="$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements-dev.txt" "$REPO_ROOT/scripts/build-constraints.txt" | sha1sum | cut -d' ' -f1) $ODOO_SRC"
+    want="$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements-dev.txt" "$REPO_ROOT/requirements-addons.txt" "$REPO_ROOT/scripts/build-constraints.txt" | sha1sum | cut -d' ' -f1) $ODOO_SRC"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
     fi
@@ -51,7 +51,8 @@ ensure_venv() {
         "$VENV/bin/python" -m pip install --upgrade "pip>=25.3" &&
         "$VENV/bin/pip" install --build-constraint "$REPO_ROOT/scripts/build-constraints.txt" \
             -r "$ODOO_SRC/requirements.txt" -r "$REPO_ROOT/requirements-dev.txt" &&
-        "$VENV/bin/pip" install --no-deps -e "$ODOO_SRC"
+        "$VENV/bin/pip" install --no-deps -e "$ODOO_SRC" &&
+        "$VENV/bin/pip" install --no-deps -r "$REPO_ROOT/requirements-addons.txt"
     } >"$piplog" 2>&1 || { tail -n 30 "$piplog" >&2; die "pip install failed (full log: $piplog)"; }
     echo "$want" > "$stamp"
 }

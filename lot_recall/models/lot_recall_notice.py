@@ -3,7 +3,6 @@
 import io
 import json
 import logging
-import threading
 import time
 from datetime import timedelta
 
@@ -15,7 +14,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.pdf import PdfReader, PdfWriter
 
-from ..tools import selection_label, short_error
+from ..tools import may_commit, selection_label, short_error
 
 _logger = logging.getLogger(__name__)
 
@@ -243,7 +242,7 @@ class LotRecallNotice(models.Model):
         """Send the queued notices, a batch at a time, until ``deadline`` (a ``time.time()``):
         run by the mail queue. What is left is handed over to its next run, triggered at once.
         """
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        auto_commit = may_commit()
         sent = self.browse()
         while True:
             batch = self.sudo().search(
@@ -273,8 +272,7 @@ class LotRecallNotice(models.Model):
         to_prepare = notices.filtered(lambda notice: notice.mail_id.state != "outgoing")
         mails = to_prepare._prepare_mails() | (notices - to_prepare).mail_id
         mails._lot_recall_attach_pdfs()
-        if auto_commit:
-            self.env.cr.commit()  # the emails exist, with their PDFs: none is prepared twice
+        # With auto_commit, the emails and their PDFs are committed with the first one sent.
         mails.send(auto_commit=auto_commit)
 
     def _lock_queued(self):

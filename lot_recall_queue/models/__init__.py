@@ -1,0 +1,1 @@
+from . import lot_recall_notice, mail_mail

@@ -1,0 +1,44 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import smtplib
+
+from odoo import api, models
+from odoo.tools import split_every
+
+from odoo.addons.lot_recall.models.lot_recall_notice import NOTICE_BATCH
+from odoo.addons.lot_recall.tools import may_commit
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import identity_exact
+
+
+class LotRecallNotice(models.Model):
+    _inherit = "lot.recall.notice"
+
+    def _dispatch_queued(self):
+        """One job per batch of notices on the channel ``root.lot_recall``: the job workers
+        of every Odoo server share the fan-out, instead of the single mail queue."""
+        for batch in split_every(NOTICE_BATCH, self.ids, self.browse):
+            batch.with_delay(
+                channel="root.lot_recall",
+                description=self.env._(
+                    "Send %(count)s recall notices of %(recall)s",
+                    count=len(batch),
+                    recall=", ".join(batch.recall_id.mapped("name")),
+                ),
+                identity_key=identity_exact,
+            )._send_batch_job()
+
+    @api.model
+    def _send_queued(self, deadline):
+        """Queued notices are sent by their jobs, not by the mail queue."""
+        return
+
+    def _send_batch_job(self):
+        """The job of a batch of notices: prepare and send their emails. Run again (a retry, a
+        job replayed after a crash), it sends only what was not sent."""
+        try:
+            self._send_batch(auto_commit=may_commit())
+        except (smtplib.SMTPServerDisconnected, ConnectionError) as error:
+            raise RetryableJobError(
+                self.env._("The mail server dropped the connection: %(error)s", error=error)
+            ) from error
