@@ -28,6 +28,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import sys
 import time
@@ -214,6 +215,7 @@ def main(argv=None):  # noqa: PLR0915
         "size": args.size.upper(),
         "command": ".cache/venv/bin/python benchmarks/quarantine.py"
         f" --size {args.size.upper()} --lots {args.lots} --reserved {args.reserved}",
+        "load_average": os.getloadavg(),
         "timings": {},
         "checks": {},
     }

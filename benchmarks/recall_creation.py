@@ -8,15 +8,30 @@ On the dataset ``lot_recall_bench_<size>`` (built by ``make bench``), for 1 lot,
 the hot lot: the wizard's preview (what the form computes while the user types), the wizard's
 *Create Recall* end to end (recall traced, lines, notices, quarantine, chatter summary), a
 re-trace with no change, the engine alone (``lot.trace._trace``) and Odoo's
-``stock.lot._find_delivery_ids_by_lot()``. Medians of timed runs, each rolled back. Writes
-``benchmarks/results/recall_creation_<size>.json``.
+``stock.lot._find_delivery_ids_by_lot()``. Medians of timed runs, each rolled back; with
+each *Create Recall*, its ratio to the engine's time on the same lots (``engine_ratio``) and
+the peak growth of this process's resident memory during its runs (``rss_growth_mib``).
+Writes ``benchmarks/results/recall_creation_<size>.json``.
+
+Everything runs in one transaction: the re-trace follows the creation of its recall in the
+same transaction, so PostgreSQL checks again the foreign keys of the lot rows the creation
+wrote (``_lot_recall_touch``); a re-trace in its own transaction, as in use, does not.
 """
 
 import argparse
 import json
+import os
 
 from common import DB_PREFIX, MARKER_PARAM, default_conf, environment, rss_kib, start_odoo
 from run_benchmark import Bench, save
+
+
+def reset_peak_rss():
+    """Reset this process's peak resident memory (VmHWM) to its resident memory now, and
+    return that (KiB)."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+        clear_refs.write("5")
+    return rss_kib()[0]
 
 
 class RecallBench(Bench):
@@ -51,10 +66,14 @@ class RecallBench(Bench):
             self.measure("engine", label, lambda ids=lot_ids: self.ours(ids))
             self.measure("odoo_find", label, lambda ids=lot_ids: self.odoo_find(ids), runs=3)
             self.measure("wizard_preview", label, lambda ids=lot_ids: self.preview(ids))
-            before = rss_kib()[0]
+            before = reset_peak_rss()
             self.measure("wizard_create", label, lambda ids=lot_ids: self.create_recall(ids))
-            self.timings["wizard_create"][label]["rss_growth_mib"] = round(
-                (rss_kib()[0] - before) / 1024, 1
+            create = self.timings["wizard_create"][label]
+            # Peak resident memory during the runs (one recall created at a time, each rolled
+            # back) above the resident memory before them.
+            create["rss_growth_mib"] = round((rss_kib()[1] - before) / 1024, 1)
+            create["engine_ratio"] = round(
+                create["median_ms"] / self.timings["engine"][label]["median_ms"], 1
             )
             self.cr.execute("SAVEPOINT retrace_setup")
             retrace = self.retrace(lot_ids)
@@ -75,7 +94,13 @@ def main(argv=None):
         bench = RecallBench(env, info, args.budget)
         bench.run()
         env.cr.rollback()
-    output = {"size": args.size.upper(), "timings": bench.timings}
+    output = {
+        "size": args.size.upper(),
+        "command": ".cache/venv/bin/python benchmarks/recall_creation.py --size "
+        + args.size.upper(),
+        "load_average": os.getloadavg(),
+        "timings": bench.timings,
+    }
     print(json.dumps(output, indent=2))
     print(f"written {save(output, f'recall_creation_{args.size.lower()}')}")
 

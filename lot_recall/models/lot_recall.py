@@ -747,13 +747,14 @@ class LotRecall(models.Model):
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
 
     def _line_rows(self):
-        """{move line id: row} of this recall's stored delivery lines, read in one query."""
+        """{move line id: row} of this recall's stored delivery lines (the ``LINE_COMPARED``
+        columns), read in one query."""
         self.ensure_one()
         self.env["lot.recall.line"].flush_model()
         rows = self.env.execute_query_dict(
             SQL(
-                "SELECT move_line_id, picking_id, partner_id, product_id, lot_id, location_id,"
-                " date, quantity, returned_quantity FROM lot_recall_line WHERE recall_id = %s",
+                "SELECT %s FROM lot_recall_line WHERE recall_id = %s",
+                SQL(", ").join(SQL.identifier(column) for column in LINE_COMPARED),
                 self.id,
             )
         )

@@ -128,6 +128,16 @@ class StockLot(models.Model):
                     " AND (state IS NULL OR state NOT IN ('done', 'cancel'))"
                 )
             )
+        # Reservation asks which lots are blocked (_lot_recall_blocked) at every quant
+        # gathering, for all the lots of a product in a location (hundreds): an index of the
+        # few blocked lots answers without reading the rows of the others.
+        if not index_exists(self.env.cr, "lot_recall_stock_lot_blocked_idx"):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX lot_recall_stock_lot_blocked_idx ON stock_lot (id)"
+                    " WHERE is_recalled OR quarantined"
+                )
+            )
 
     @api.depends("recall_ids.state", "recall_ids.is_mock")
     def _compute_is_recalled(self):

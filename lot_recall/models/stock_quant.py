@@ -59,14 +59,17 @@ class StockQuant(models.Model):
         """These quants but those of recalled or quarantined lots, in their order.
 
         Run at every quant gathering of a reservation, over all the quants of a product in a
-        location: the blocked lots are asked in one query and the quants are filtered on a
-        set of their ids (membership in a recordset is linear: quadratic over hundreds of
-        quants after a large quarantine).
+        location (hundreds): the blocked lots are asked in one query, their quants in another,
+        and the quants are filtered on their ids (reading each quant's lot, and membership in a
+        recordset, which is linear, cost a quarter of a large re-reservation).
         """
-        blocked_ids = set(self.lot_id._lot_recall_blocked()._ids)
-        if not blocked_ids:
+        blocked_lots = self.lot_id._lot_recall_blocked()
+        if not blocked_lots:
             return self
-        return self.filtered(lambda quant: quant.lot_id.id not in blocked_ids)
+        blocked = set(
+            self.sudo()._search([("id", "in", self.ids), ("lot_id", "in", blocked_lots.ids)])
+        )
+        return self.browse(quant_id for quant_id in self._ids if quant_id not in blocked)
 
     def _lot_recall_single_dye_lot_first(self, product, qty):
         """These quants with first those of the first dye lot (in their order) whose available
