@@ -32,5 +32,6 @@ bench:  ## benchmark the trace and notices against Odoo's own tracing: make benc
 
 .PHONY: bench-fanout
 CUSTOMERS ?= 5000
-bench-fanout:  ## notice fan-out end to end (Send Notices -> SMTP sink) on the SIZE dataset: make bench-fanout SIZE=M
-	bash scripts/bench_fanout.sh $(SIZE) $(CUSTOMERS)
+JOBS ?= 0
+bench-fanout:  ## notice fan-out end to end (Send Notices -> SMTP sink) on the SIZE dataset: make bench-fanout SIZE=M [JOBS=2]
+	bash scripts/bench_fanout.sh $(SIZE) $(CUSTOMERS) $(JOBS)

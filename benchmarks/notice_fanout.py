@@ -12,6 +12,11 @@ over JSON-RPC, as a Recall Manager would click: creates the recall of the lots r
 ``--customers`` customers through the wizard (*Create Recall*), then *Send Notices*. Times both,
 then waits until the sink received every email. The scratch database is dropped at the end.
 Writes ``benchmarks/results/notice_fanout_<size>.json``.
+
+With ``--jobs N``, ``lot_recall_queue`` (OCA ``queue_job``) is installed in the scratch database
+and the server runs in prefork mode with N + 1 HTTP workers, ``queue_job``'s job runner and the
+channel ``root.lot_recall`` at capacity N: the notices are sent by N jobs at a time
+(``notice_fanout_<size>_jobs<N>.json``).
 """
 
 import argparse
@@ -106,16 +111,19 @@ def odoo_command(conf, db):
     ]
 
 
-def start_server(conf, db, port, log):
-    """A real Odoo server on ``db``: HTTP and one cron thread (the mail queue)."""
-    server = subprocess.Popen(
-        [
-            *odoo_command(conf, db),
-            *("--db-filter", f"^{db}$", "--http-port", str(port), "--max-cron-threads", "1"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
+def start_server(conf, db, port, log, jobs=0):
+    """A real Odoo server on ``db``: HTTP and one cron thread (the mail queue); with ``jobs``,
+    prefork workers and queue_job's runner with ``jobs`` jobs at a time on root.lot_recall (one
+    more HTTP worker than jobs: wkhtmltopdf fetches the report's assets while jobs run)."""
+    command = [
+        *odoo_command(conf, db),
+        *("--db-filter", f"^{db}$", "--http-port", str(port), "--max-cron-threads", "1"),
+    ]
+    env = dict(os.environ)
+    if jobs:
+        command += ["--workers", str(jobs + 1), "--load", "base,web,queue_job"]
+        env["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{jobs},root.lot_recall:{jobs}"
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=env)
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
@@ -152,8 +160,7 @@ def measure(server, url, db, lot_ids, sink, timeout):
     queued = int(
         psql(
             db,
-            f"SELECT count(*) FROM lot_recall_notice WHERE recall_id = {recall} "
-            "AND mail_id IS NOT NULL",
+            f"SELECT count(*) FROM lot_recall_notice WHERE recall_id = {recall} AND queued",
         )
     )
     progress = []
@@ -187,6 +194,7 @@ def main(argv=None):
     parser.add_argument("--customers", type=int, default=5000)
     parser.add_argument("--port", type=int, default=8279)
     parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument("--jobs", type=int, default=0, help="queue_job jobs at a time (0: none)")
     parser.add_argument("-c", "--conf", default=default_conf())
     args = parser.parse_args(argv)
     source = DB_PREFIX + args.size.lower()
@@ -203,12 +211,19 @@ def main(argv=None):
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        if args.jobs:
+            subprocess.run(
+                [*odoo_command(args.conf, db), "-i", "lot_recall_queue", "--stop-after-init"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         lot_ids, customers = lots_reaching(db, args.customers)
         with SmtpSink() as sink:
             prepare(db, sink.port, args.port)
-            server, url = start_server(args.conf, db, args.port, log)
+            server, url = start_server(args.conf, db, args.port, log, jobs=args.jobs)
             result = {
                 "size": args.size.upper(),
+                "queue_job_jobs_at_a_time": args.jobs,
                 "lots": len(lot_ids),
                 "customers_reached_by_lots": customers,
                 **measure(server, url, db, lot_ids, sink, args.timeout),
@@ -223,7 +238,8 @@ def main(argv=None):
             print("\n".join(errors[:20]), file=sys.stderr)
         subprocess.run(["dropdb", "--if-exists", db], check=False)
     print(json.dumps(result, indent=2))
-    print(f"written {save(result, f'notice_fanout_{args.size.lower()}')}")
+    name = f"notice_fanout_{args.size.lower()}" + (f"_jobs{args.jobs}" if args.jobs else "")
+    print(f"written {save(result, name)}")
 
 
 if __name__ == "__main__":
