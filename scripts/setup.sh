@@ -52,7 +52,9 @@ ensure_venv() {
         "$VENV/bin/pip" install --build-constraint "$REPO_ROOT/scripts/build-constraints.txt" \
             -r "$ODOO_SRC/requirements.txt" -r "$REPO_ROOT/requirements-dev.txt" &&
         "$VENV/bin/pip" install --no-deps -e "$ODOO_SRC" &&
-        "$VENV/bin/pip" install --no-deps -r "$REPO_ROOT/requirements-addons.txt"
+        rm -rf "$VENV/addons" &&
+        "$VENV/bin/pip" install --no-deps --target "$VENV/addons" \
+            -r "$REPO_ROOT/requirements-addons.txt"
     } >"$piplog" 2>&1 || { tail -n 30 "$piplog" >&2; die "pip install failed (full log: $piplog)"; }
     echo "$want" > "$stamp"
 }
@@ -103,7 +105,7 @@ write_odoo_conf() {
     mkdir -p "$CACHE_DIR/filestore"
     cat > "$CACHE_DIR/odoo.conf" <<CONF
 [options]
-addons_path = $ODOO_SRC/addons,$REPO_ROOT
+addons_path = $ODOO_SRC/addons,$REPO_ROOT,$VENV/addons/odoo/addons
 data_dir = $CACHE_DIR/filestore
 db_host = $DB_HOST
 db_port = $DB_PORT
