@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config
 
 from ..tools import selection_label
+from .lot_recall_upstream import UPSTREAM_COLUMNS
 
 CLASSIFICATION_HELP = """FDA recall classes:
 Class I: a situation in which there is a reasonable probability that the use of, or exposure to, a
@@ -29,6 +30,7 @@ CLASSIFICATIONS = [
 ]
 
 ACTIVE_STATES = ("traced", "notified")
+# The first is the move line: lot.recall._line_rows keys its rows on it.
 LINE_COMPARED = ("move_line_id", "partner_id", "picking_id", "quantity", "returned_quantity")
 # Columns of the trace's rows stored as they are, with their SQL types.
 LINE_COLUMNS = {
@@ -56,9 +58,9 @@ def _line_key(rows):
     return {tuple(row[key] for key in LINE_COMPARED) for row in rows}
 
 
-def _lot_key(rows):
-    """The affected lot rows of a trace, as a comparable set."""
-    return {tuple(row[key] for key in LOT_COLUMNS) for row in rows}
+def _row_key(rows, columns):
+    """Rows (dicts) of a trace or stored, as a comparable set of their ``columns``."""
+    return {tuple(row[column] for column in columns) for row in rows}
 
 
 # Written only by the recall's own actions (with sudo, after their checks), never directly.
@@ -727,12 +729,16 @@ class LotRecall(models.Model):
         recall = self.sudo()
         # The trace's rows, written once: every report and export reads them, never the engine.
         # A re-trace that finds the same rows leaves them alone.
-        if _line_key(result["deliveries"]) != _line_key(before.values()):
+        if _line_key(result["deliveries"]) != set(before.values()):
             self._replace_rows("lot.recall.line", LINE_COLUMNS, result["deliveries"])
-        if _lot_key(result["lots"]) != _lot_key(self._lot_rows()):
-            self._replace_rows("lot.recall.lot", LOT_COLUMNS, result["lots"])
-        self.env["lot.recall.upstream"].sudo()._replace_trace_rows(recall, result["upstream"])
-        self.invalidate_recordset(["line_ids", "trace_lot_ids"])
+        upstream = self.env["lot.recall.upstream"].sudo()._rows_from_trace(result["upstream"])
+        for model, columns, rows in (
+            ("lot.recall.lot", LOT_COLUMNS, result["lots"]),
+            ("lot.recall.upstream", UPSTREAM_COLUMNS, upstream),
+        ):
+            if _row_key(rows, columns) != _row_key(self._stored_rows(model, columns), columns):
+                self._replace_rows(model, columns, rows)
+        self.invalidate_recordset(["line_ids", "trace_lot_ids", "upstream_ids"])
         values = {"trace_date": fields.Datetime.now(), "trace_duration_ms": duration_ms}
         # The state and the affected lots are written only when they change: writing them
         # marks is_recalled of every affected lot to recompute (and write), thousands of lots
@@ -747,27 +753,30 @@ class LotRecall(models.Model):
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
 
     def _line_rows(self):
-        """{move line id: row} of this recall's stored delivery lines (the ``LINE_COMPARED``
-        columns), read in one query."""
+        """{move line id: (its ``LINE_COMPARED`` values)} of this recall's stored delivery
+        lines, read in one query."""
         self.ensure_one()
         self.env["lot.recall.line"].flush_model()
-        rows = self.env.execute_query_dict(
+        rows = self.env.execute_query(
             SQL(
                 "SELECT %s FROM lot_recall_line WHERE recall_id = %s",
                 SQL(", ").join(SQL.identifier(column) for column in LINE_COMPARED),
                 self.id,
             )
         )
-        return {row["move_line_id"]: row for row in rows}
+        return {row[0]: row for row in rows}
 
-    def _lot_rows(self):
-        """This recall's stored affected lot rows (dicts of ``LOT_COLUMNS``), read in one query."""
+    def _stored_rows(self, model, columns):
+        """This recall's stored rows of ``model`` (see :meth:`_replace_rows`), as dicts of
+        ``columns``, read in one query."""
         self.ensure_one()
-        self.env["lot.recall.lot"].flush_model()
+        records = self.env[model]
+        records.flush_model()
         return self.env.execute_query_dict(
             SQL(
-                "SELECT %s FROM lot_recall_lot WHERE recall_id = %s",
-                SQL(", ").join(SQL.identifier(column) for column in LOT_COLUMNS),
+                "SELECT %s FROM %s WHERE recall_id = %s",
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+                SQL.identifier(records._table),
                 self.id,
             )
         )

@@ -2,22 +2,25 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-# The keys of an ``upstream`` row of ``lot.trace._trace``, stored as they are.
-TRACE_UPSTREAM_KEYS = (
-    "lot_id",
-    "move_line_id",
-    "picking_id",
-    "partner_id",
-    "date",
-    "supplier_lot_ref",
-)
+# The columns of a supplier receipt with their SQL types: the keys of an ``upstream`` row of
+# ``lot.trace._trace``, stored as they are, and the received quantity.
+UPSTREAM_COLUMNS = {
+    "lot_id": "int",
+    "move_line_id": "int",
+    "picking_id": "int",
+    "partner_id": "int",
+    "date": "timestamp",
+    "supplier_lot_ref": "varchar",
+    "quantity": "numeric",
+}
 
 
 class LotRecallUpstream(models.Model):
     """One done receipt of a recalled lot from a supplier, as the recall's last trace found it
     (where the recalled goods came from: the Suppliers sheet of the export).
 
-    Written by the trace only (with sudo, in one create), read by the reports.
+    Written by the trace only (in one INSERT, ``lot.recall._replace_rows``), read by the
+    reports.
     """
 
     _name = "lot.recall.upstream"
@@ -62,32 +65,18 @@ class LotRecallUpstream(models.Model):
     def _vals_from_trace(self, recall, rows):
         """Create values of ``recall``'s rows from ``rows`` (the ``upstream`` rows of
         ``lot.trace._trace``), with the received quantity of each receipt line."""
-        move_lines = self.env["stock.move.line"].browse([row["move_line_id"] for row in rows])
-        quantities = {line.id: line.quantity_product_uom for line in move_lines}
         return [
-            {
-                "recall_id": recall.id,
-                "quantity": quantities[row["move_line_id"]],
-                **{key: row[key] for key in TRACE_UPSTREAM_KEYS},
-            }
-            for row in rows
+            {"recall_id": recall.id, **{key: row[key] for key in UPSTREAM_COLUMNS}}
+            for row in self._rows_from_trace(rows)
         ]
 
     @api.model
-    def _replace_trace_rows(self, recall, rows):
-        """Replace the supplier receipts of ``recall`` by ``rows``, in one create, unless they
-        are the same; return the recall's supplier receipts. For the recall's trace only: call
-        it with sudo."""
-        vals_list = self._vals_from_trace(recall, rows)
-        stored = self.search([("recall_id", "in", recall.ids)])
-        keys = ("quantity", *TRACE_UPSTREAM_KEYS)
-
-        def key(values):
-            return tuple(values[fname] or False for fname in keys)
-
-        if {key(vals) for vals in vals_list} == {
-            key(vals) for vals in stored.read(keys, load=None)
-        }:
-            return stored
-        stored.unlink()
-        return self.create(vals_list)
+    def _rows_from_trace(self, rows):
+        """``rows`` (the ``upstream`` rows of ``lot.trace._trace``) with the received quantity
+        of each receipt line (``quantity``), as stored."""
+        move_lines = self.env["stock.move.line"].browse([row["move_line_id"] for row in rows])
+        move_lines.fetch(["quantity_product_uom"])
+        return [
+            dict(row, quantity=line.quantity_product_uom)
+            for row, line in zip(rows, move_lines, strict=True)
+        ]
