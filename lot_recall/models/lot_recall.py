@@ -723,7 +723,15 @@ class LotRecall(models.Model):
         duration_ms = round((time.perf_counter() - start) * 1000)
         affected_ids = [row["lot_id"] for row in result["lots"]]
         if not self.is_mock:
-            self.env["stock.lot"].browse(affected_ids)._lot_recall_touch()
+            # The recall writes the rows of the lots it recalls (_lot_recall_touch). Those not
+            # recalled yet are written by their is_recalled recompute in this transaction (this
+            # recall is active once traced): only the others are touched. A second UPDATE of a
+            # row in one transaction checks its foreign keys again: tens of milliseconds for
+            # thousands of lots.
+            Lot = self.env["stock.lot"]
+            Lot.browse(
+                Lot.sudo()._search([("id", "in", affected_ids), ("is_recalled", "=", True)])
+            )._lot_recall_touch()
         before = self._line_rows()
         had_trace = bool(self.trace_date)
         recall = self.sudo()
