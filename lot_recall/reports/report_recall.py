@@ -4,11 +4,18 @@ from odoo import api, models
 from odoo.tools import html2plaintext
 
 from ..tools import selection_label
+from .report_lot_trace import QUANTITY, qweb_formatter
 
 
 class ReportRecall(models.AbstractModel):
-    """Values of the recall report: per customer and product quantities, and the timeline of
-    the recall as its chatter tells it."""
+    """Values of the recall report: the affected lots, per customer and product quantities,
+    and the timeline of the recall as its chatter tells it.
+
+    The rows are the recall's stored trace rows (``lot.recall.line``, the affected lots,
+    ``lot.recall.notice`` and their acknowledgments), read in one batch per model, never the
+    trace run again; they reach the template as text, formatted by Odoo's own QWeb converters,
+    so a recall of thousands of customers costs the template no field read and no formatting.
+    """
 
     _name = "report.lot_recall.report_recall"
     _description = "Recall Report"
@@ -16,35 +23,71 @@ class ReportRecall(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         recalls = self.env["lot.recall"].browse(docids)
+        companies = recalls.company_id
         return {
             "doc_ids": docids,
             "doc_model": "lot.recall",
             "docs": recalls,
+            "lot_rows": {recall.id: self._lot_rows(recall) for recall in recalls},
             "customer_rows": {recall.id: self._customer_rows(recall) for recall in recalls},
             "timeline": {recall.id: self._timeline(recall) for recall in recalls},
+            # The company of the page layout, when every recall is of the same one.
+            "layout_company": companies.sudo() if len(companies) == 1 else False,
         }
 
     @api.model
+    def _lot_rows(self, recall):
+        """One row per affected lot, in the lots' order: lot, product, supplier lot, expiry,
+        quarantined."""
+        expiry = qweb_formatter(self.env, "date", {"widget": "date"})
+        yes, no = self.env._("Yes"), self.env._("No")
+        return [
+            {
+                "lot": lot.name,
+                "product": lot.product_id.display_name,
+                "supplier_lot_ref": lot.supplier_lot_ref or "",
+                "expiry": expiry(lot.expiration_date),
+                "quarantined": yes if lot.quarantined else no,
+            }
+            for lot in recall.affected_lot_ids
+        ]
+
+    @api.model
     def _customer_rows(self, recall):
-        """One row per customer and product: lots, delivered, returned, notice state."""
-        notices = {notice.partner_id: notice for notice in recall.notice_ids}
+        """One row per customer and product: lots, deliveries, delivered, returned, notice
+        state; by customer name."""
+        notice_states = {notice.partner_id.id: notice.state for notice in recall.notice_ids}
+        state_labels = dict(
+            self.env["lot.recall.notice"]._fields["state"]._description_selection(self.env)
+        )
+        quantity = qweb_formatter(self.env, "float", QUANTITY)
+        groups = self.env["lot.recall.line"]._read_group(
+            [("recall_id", "=", recall.id)],
+            groupby=["partner_id", "product_id"],
+            aggregates=[
+                "lot_id:recordset",
+                "picking_id:recordset",
+                "quantity:sum",
+                "returned_quantity:sum",
+            ],
+        )
         rows = []
-        groups = recall.line_ids.grouped(lambda line: (line.partner_id, line.product_id))
-        for (partner, product), lines in groups.items():
-            notice = notices.get(partner)
+        for partner, product, lots, pickings, delivered, returned in groups:
+            state = notice_states.get(partner.id)
             rows.append(
                 {
-                    "partner": partner,
-                    "product": product,
-                    "lots": ", ".join(sorted(set(lines.lot_id.mapped("name")))),
-                    "deliveries": ", ".join(sorted(set(lines.picking_id.mapped("name")))),
-                    "quantity": sum(lines.mapped("quantity")),
-                    "returned": sum(lines.mapped("returned_quantity")),
-                    "uom": product.uom_id,
-                    "notice_state": notice and selection_label(notice, "state"),
+                    "partner": partner.display_name or "",
+                    "product": product.display_name,
+                    "product_id": product.id,
+                    "lots": ", ".join(sorted(set(lots.mapped("name")))),
+                    "deliveries": ", ".join(sorted(set(pickings.mapped("name")))),
+                    "quantity": quantity(delivered),
+                    "returned": quantity(returned),
+                    "uom": product.uom_id.name,
+                    "notice_state": state_labels.get(state, state) if state else "",
                 }
             )
-        return sorted(rows, key=lambda row: (row["partner"].display_name or "", row["product"].id))
+        return sorted(rows, key=lambda row: (row["partner"], row["product_id"]))
 
     @api.model
     def _timeline(self, recall):
@@ -71,9 +114,13 @@ class ReportRecall(models.AbstractModel):
                 parts = [message.subtype_id.name]
             text = "\n".join(part for part in parts if part)
             if text:
-                rows.append({"date": message.date, "author": message.author_id, "text": text})
+                rows.append({"date": message.date, "author": message.author_id.name, "text": text})
         rows += [self._acknowledgment_row(ack) for ack in recall.notice_ids.ack_ids]
-        return sorted(rows, key=lambda row: row["date"])
+        rows.sort(key=lambda row: row["date"])
+        when = qweb_formatter(self.env, "datetime", {"widget": "datetime"})
+        for row in rows:
+            row["date"] = when(row["date"])
+        return rows
 
     @api.model
     def _acknowledgment_row(self, ack):
@@ -88,4 +135,4 @@ class ReportRecall(models.AbstractModel):
             text += " " + self.env._("Recorded by %(user)s.", user=ack.recorded_by_id.name)
         if ack.note:
             text += "\n" + ack.note
-        return {"date": ack.date, "author": ack.partner_id, "text": text}
+        return {"date": ack.date, "author": ack.partner_id.name, "text": text}
