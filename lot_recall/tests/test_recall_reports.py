@@ -3,6 +3,7 @@
 import io
 from datetime import date, datetime
 
+import lxml.html
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -250,3 +251,95 @@ class TestRecallReports(LotRecallCase, HttpCase):
             .picking_id
         )
         self.assertIn(receipt_picking.name, text)
+
+    def test_recall_report_rows_of_many_customers(self):
+        """The rows the recall PDF shows are the recall's stored lines, grouped per customer
+        and product, every customer in the PDF's text."""
+        second_lot = self._receive(self.flour, "RP-0002", 200)
+        customers = self.env["res.partner"].create(
+            [{"name": f"Retailer {number:02} Ltd", "is_company": True} for number in range(24)]
+        )
+        for number, customer in enumerate(customers):
+            self._deliver(customer, self.flour, second_lot, number + 1)
+            if number % 6 == 0:  # a second delivery, of the other lot
+                self._deliver(customer, self.flour, self.lot, 2)
+        recall = self._recall_through_wizard(self.lot | second_lot, quarantine=False)
+        self.assertEqual(recall.partner_count, 27)
+
+        values = self.env["report.lot_recall.report_recall"]._get_report_values(recall.ids)
+        rows = values["customer_rows"][recall.id]
+        expected = []
+        for (partner, product), lines in recall.line_ids.grouped(
+            lambda line: (line.partner_id, line.product_id)
+        ).items():
+            expected.append(
+                {
+                    "partner": partner.display_name,
+                    "product": product.display_name,
+                    "product_id": product.id,
+                    "lots": ", ".join(sorted(set(lines.lot_id.mapped("name")))),
+                    "deliveries": ", ".join(sorted(lines.picking_id.mapped("name"))),
+                    "quantity": f"{sum(lines.mapped('quantity')):.2f}",
+                    "returned": f"{sum(lines.mapped('returned_quantity')):.2f}",
+                    "uom": "Units",
+                    "notice_state": "Pending",
+                }
+            )
+        self.assertEqual(
+            rows, sorted(expected, key=lambda row: (row["partner"], row["product_id"]))
+        )
+        retailer_00 = next(row for row in rows if row["partner"] == "Retailer 00 Ltd")
+        self.assertEqual(
+            (retailer_00["lots"], retailer_00["quantity"]), ("RP-0001, RP-0002", "3.00")
+        )
+        beta = next(row for row in rows if row["partner"] == "Beta Bakery")
+        self.assertEqual((beta["quantity"], beta["returned"]), ("20.00", "5.00"))
+        self.assertEqual(
+            [row["lot"] for row in values["lot_rows"][recall.id]], ["RP-0001", "RP-0002"]
+        )
+
+        content, _report_format = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("lot_recall.action_report_recall", recall.ids)
+        )
+        self.assertGreater(len(PdfReader(io.BytesIO(content)).pages), 1)
+        text = " ".join(pdf_text(content).split())
+        for name in recall.line_ids.partner_id.mapped("display_name"):
+            self.assertIn(name, text)
+        self.assertIn("Customers reached 27", text)
+
+    def test_reports_of_several_records_in_one_document(self):
+        """Several recalls, or lots, printed at once are one document: Debian's wkhtmltopdf
+        (unpatched Qt) takes one input document per run and prints no page header, so each
+        names the company in its body."""
+        self.env.company.email = "quality@mill.example.com"
+        other_lot = self._receive(self.flour, "RP-0009", 10)
+        to_c = self._deliver(self.customer_c, self.flour, other_lot, 3)
+        recalls = self._recall() | self._recall_through_wizard(other_lot, quarantine=False)
+        text = " ".join(self._pdf("lot_recall.action_report_recall", recalls).split())
+        for expected in (
+            f"Recall {recalls[0].name}",
+            f"Recall {recalls[1].name}",
+            "Beta Bakery",
+            to_c.name,
+        ):
+            self.assertIn(expected, text)
+        self._assert_identity_in_bodies("lot_recall.action_report_recall", recalls)
+
+        lots = self.lot | other_lot
+        text = " ".join(self._pdf("lot_recall.action_report_lot_trace", lots).split())
+        for expected in ("Lot Trace RP-0001", "Lot Trace RP-0009", self.to_a.name, to_c.name):
+            self.assertIn(expected, text)
+        self._assert_identity_in_bodies("lot_recall.action_report_lot_trace", lots)
+
+    def _assert_identity_in_bodies(self, report_ref, records):
+        html = self.env["ir.actions.report"]._render_qweb_html(report_ref, records.ids)[0]
+        root = lxml.html.fromstring(html)
+        self.assertEqual(len(root.xpath("//div[hasclass('article')]")), 1)
+        identities = root.xpath("//div[hasclass('page')]/div[@name='company_identity']")
+        self.assertEqual(len(identities), len(records))
+        for identity in identities:
+            text = " ".join(identity.text_content().split())
+            self.assertIn(self.env.company.name, text)
+            self.assertIn("Email: quality@mill.example.com", text)
