@@ -47,8 +47,8 @@ class TestRecallTours(LotRecallCase, HttpCase):
         self.assertEqual(recall.user_id, self.tour_manager)
         self.assertEqual(recall.line_ids.partner_id, self.one | self.two)
         self.assertTrue(self.lot.quarantined)
-        queued = self.env["mail.mail"].search([("model", "=", "lot.recall.notice")])
-        self.assertEqual(queued.recipient_ids, self.one | self.two)
+        queued = recall.notice_ids.filtered("queued")
+        self.assertEqual(queued.recipient_id, self.one | self.two)
 
     def test_customer_acknowledges_from_the_email_link(self):
         recall = self.env["lot.recall"].create(
