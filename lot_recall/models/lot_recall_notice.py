@@ -306,10 +306,11 @@ class LotRecallNotice(models.Model):
                 mails = template.send_mail_batch(self.ids)
         except MemoryError:
             raise
-        except Exception:  # any failure: one notice at a time, so that a bad one fails alone
-            if len(self) == 1:
-                raise
+        except Exception as error:  # any failure: one at a time, so that a bad one fails alone
             mails = self.env["mail.mail"].sudo()
+            if len(self) == 1:
+                self._fail_preparation(error)
+                return mails
             for notice in self:
                 try:
                     with self.env.cr.savepoint():
