@@ -523,10 +523,12 @@ class LotRecall(models.Model):
             },
         }
 
+    @api.readonly
     def action_print_notices(self):
         self.ensure_one()
         return self.env.ref("lot_recall.action_report_recall_notice").report_action(self.notice_ids)
 
+    @api.readonly
     def action_export_xlsx(self):
         """Download the spreadsheet of every affected shipment (FDA FSMA 204 sortable list)."""
         self.ensure_one()
@@ -537,30 +539,35 @@ class LotRecall(models.Model):
             "target": "download",
         }
 
+    @api.readonly
     def action_view_notices(self):
         self.ensure_one()
         return self.notice_ids._get_records_action(
             name=self.env._("Customer Notices"), context={"create": False}
         )
 
+    @api.readonly
     def action_view_customers(self):
         self.ensure_one()
         return self.partner_ids._get_records_action(
             name=self.env._("Customers"), context={"create": False}
         )
 
+    @api.readonly
     def action_view_deliveries(self):
         self.ensure_one()
         return self.line_ids.picking_id._get_records_action(
             name=self.env._("Deliveries"), context={"create": False}
         )
 
+    @api.readonly
     def action_view_affected_lots(self):
         self.ensure_one()
         return self.affected_lot_ids._get_records_action(
             name=self.env._("Affected Lots"), context={"create": False}
         )
 
+    @api.readonly
     def action_view_stock(self):
         self.ensure_one()
         return (

@@ -260,6 +260,7 @@ class StockLot(models.Model):
 
     # -- Odoo's delivery screens (lot form button, "Transfer to" column), in one query ---------
 
+    @api.readonly
     def action_open_recall_wizard(self):
         """Open the recall wizard on these lots (lot form button, list action)."""
         self.env["lot.recall.wizard"].check_access("create")

@@ -5,6 +5,7 @@ from . import (
     test_mail_failures,
     test_notice_portal,
     test_notice_print,
+    test_readonly_rpc,
     test_recall_creation,
     test_recall_doors,
     test_recall_guards,

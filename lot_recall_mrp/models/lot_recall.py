@@ -32,6 +32,7 @@ class LotRecall(models.Model):
             recall.production_ids = productions
             recall.production_count = len(productions)
 
+    @api.readonly
     def action_view_productions(self):
         self.ensure_one()
         return self.production_ids._get_records_action(
