@@ -4,6 +4,10 @@
 
 import contextlib
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 
 SIZES = {"s": 10_000, "m": 100_000, "l": 1_000_000}
 DB_PREFIX = "lot_recall_bench_"
@@ -41,3 +45,41 @@ def rss_kib():
                 key, value = line.split(":", 1)
                 values[key] = int(value.split()[0])
     return values.get("VmRSS", 0), values.get("VmHWM", 0)
+
+
+def odoo_command(conf, db):
+    """``odoo-bin`` on ``db`` with this configuration, as a command line."""
+    return [
+        sys.executable,
+        os.path.join(os.environ.get("ODOO_SRC", "/opt/odoo"), "odoo-bin"),
+        *("-c", conf, "-d", db, "--log-level", "warn"),
+    ]
+
+
+def serve(conf, db, port, log, options=(), env=None):
+    """Start a real Odoo server on ``db`` (``options``: more odoo-bin options) and return it with
+    its URL once it answers; its log goes to the file ``log``."""
+    command = [*odoo_command(conf, db), "--db-filter", f"^{db}$", "--http-port", str(port)]
+    server = subprocess.Popen([*command, *options], stdout=subprocess.DEVNULL, stderr=log, env=env)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"{url}/web/health", timeout=2)
+            return server, url
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError(f"the Odoo server on port {port} did not start (log: {log.name})")
+
+
+def stop(server, log):
+    """Stop a server started by ``serve`` and print the errors of its log."""
+    if server:
+        server.terminate()
+        server.wait(60)
+    log.seek(0)
+    errors = [line for line in log.read().decode().splitlines() if " ERROR " in line]
+    if errors:
+        print("\n".join(errors[:20]), file=sys.stderr)

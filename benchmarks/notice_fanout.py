@@ -23,12 +23,11 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 
-from common import DB_PREFIX, default_conf
+from common import DB_PREFIX, default_conf, odoo_command, serve, stop
 from run_benchmark import SmtpSink, save
 
 
@@ -103,35 +102,16 @@ def prepare(db, sink_port, http_port):
     )
 
 
-def odoo_command(conf, db):
-    return [
-        sys.executable,
-        os.path.join(os.environ.get("ODOO_SRC", "/opt/odoo"), "odoo-bin"),
-        *("-c", conf, "-d", db, "--log-level", "warn"),
-    ]
-
-
 def start_server(conf, db, port, log, jobs=0):
     """A real Odoo server on ``db``: HTTP and one cron thread (the mail queue); with ``jobs``,
     prefork workers and queue_job's runner with ``jobs`` jobs at a time on root.lot_recall (one
     more HTTP worker than jobs: wkhtmltopdf fetches the report's assets while jobs run)."""
-    command = [
-        *odoo_command(conf, db),
-        *("--db-filter", f"^{db}$", "--http-port", str(port), "--max-cron-threads", "1"),
-    ]
+    options = ["--max-cron-threads", "1"]
     env = dict(os.environ)
     if jobs:
-        command += ["--workers", str(jobs + 1), "--load", "base,web,queue_job"]
+        options += ["--workers", str(jobs + 1), "--load", "base,web,queue_job"]
         env["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{jobs},root.lot_recall:{jobs}"
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"{url}/web/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    return server, url
+    return serve(conf, db, port, log, options, env)
 
 
 def measure(server, url, db, lot_ids, sink, timeout):
@@ -229,13 +209,7 @@ def main(argv=None):
                 **measure(server, url, db, lot_ids, sink, args.timeout),
             }
     finally:
-        if server:
-            server.terminate()
-            server.wait(60)
-        log.seek(0)
-        errors = [line for line in log.read().decode().splitlines() if " ERROR " in line]
-        if errors:
-            print("\n".join(errors[:20]), file=sys.stderr)
+        stop(server, log)
         subprocess.run(["dropdb", "--if-exists", db], check=False)
     print(json.dumps(result, indent=2))
     name = f"notice_fanout_{args.size.lower()}" + (f"_jobs{args.jobs}" if args.jobs else "")

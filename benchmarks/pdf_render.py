@@ -26,13 +26,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 
-from common import DB_PREFIX, MARKER_PARAM, default_conf, environment, start_odoo
-from notice_fanout import odoo_command
+from common import (
+    DB_PREFIX,
+    MARKER_PARAM,
+    default_conf,
+    environment,
+    odoo_command,
+    serve,
+    start_odoo,
+    stop,
+)
 from run_benchmark import Bench, save
 
 import odoo
@@ -77,22 +83,7 @@ def drop(db):
 
 def start_server(conf, db, port, log):
     """A real Odoo server on ``db`` serving HTTP only (no cron thread)."""
-    command = [
-        *odoo_command(conf, db),
-        *("--db-filter", f"^{db}$", "--http-port", str(port), "--max-cron-threads", "0"),
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"{url}/web/health", timeout=2)
-            return server, url
-        except OSError:
-            if server.poll() is not None:
-                break
-            time.sleep(0.5)
-    server.terminate()
-    raise RuntimeError(f"the Odoo server on port {port} did not start (log: {log.name})")
+    return serve(conf, db, port, log, ["--max-cron-threads", "0"])
 
 
 def pdf_facts(content, names):
@@ -242,13 +233,7 @@ def main(argv=None):
         with open("/proc/loadavg", encoding="ascii") as loadavg:
             load = loadavg.read().split()[:3]
     finally:
-        if server:
-            server.terminate()
-            server.wait(60)
-        log.seek(0)
-        errors = [line for line in log.read().decode().splitlines() if " ERROR " in line]
-        if errors:
-            print("\n".join(errors[:20]), file=sys.stderr)
+        stop(server, log)
         if not args.keep:
             drop(db)
     output = {

@@ -210,3 +210,31 @@ class LotRecallCase(TransactionCase):
             )
             for line in recall.line_ids
         )
+
+
+class NoticeCase(LotRecallCase):
+    """A lot delivered to three customers with an email address each, recalled (without
+    quarantine) through the wizard; the recall as its Recall Manager sees it, and its notices
+    by customer."""
+
+    lot_name = "NOTICE-0001"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.email = "quality@yourcompany.example.com"
+        cls.lot = cls._receive(cls.flour, cls.lot_name, 100)
+        for customer, quantity in (
+            (cls.customer_a, 10),
+            (cls.customer_b, 20),
+            (cls.customer_c, 30),
+        ):
+            cls._deliver(customer, cls.flour, cls.lot, quantity)
+
+    def setUp(self):
+        super().setUp()
+        self.recall = self._recall_through_wizard(self.lot, quarantine=False).with_user(
+            self.recall_manager
+        )
+        self.notices = {notice.partner_id: notice for notice in self.recall.notice_ids}
+        self.assertEqual(len(self.notices), 3)

@@ -9,7 +9,7 @@ from odoo import SUPERUSER_ID, api, modules
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import TransactionCase
 
-from .common import LotRecallCase
+from .common import NoticeCase
 from .smtp_server import LocalSmtpServer, closed_port
 
 MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
@@ -17,28 +17,10 @@ OUR_LOGGER = "odoo.addons.lot_recall.models.mail_mail"
 
 
 @tagged("post_install", "-at_install")
-class TestMailFailures(LotRecallCase, HttpCase):
+class TestMailFailures(NoticeCase, HttpCase):
     """HttpCase: wkhtmltopdf fetches the report assets from the test server."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env.company.email = "quality@yourcompany.example.com"
-        cls.lot = cls._receive(cls.flour, "MF-0001", 100)
-        for customer, quantity in (
-            (cls.customer_a, 10),
-            (cls.customer_b, 20),
-            (cls.customer_c, 30),
-        ):
-            cls._deliver(customer, cls.flour, cls.lot, quantity)
-
-    def setUp(self):
-        super().setUp()
-        self.recall = self._recall_through_wizard(self.lot, quarantine=False).with_user(
-            self.recall_manager
-        )
-        self.notices = {notice.partner_id: notice for notice in self.recall.notice_ids}
-        self.assertEqual(len(self.notices), 3)
+    lot_name = "MF-0001"
 
     def _outgoing(self):
         return self.env["mail.mail"].search([("state", "=", "outgoing")])

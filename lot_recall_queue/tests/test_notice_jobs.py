@@ -8,31 +8,17 @@ from unittest.mock import patch
 from odoo import modules
 from odoo.tests import tagged
 
-from odoo.addons.lot_recall.tests.common import LotRecallCase
+from odoo.addons.lot_recall.tests.common import NoticeCase
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 
 @tagged("post_install", "-at_install")
-class TestNoticeJobs(LotRecallCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env.company.email = "quality@yourcompany.example.com"
-        cls.lot = cls._receive(cls.flour, "QJ-0001", 100)
-        for customer, quantity in (
-            (cls.customer_a, 10),
-            (cls.customer_b, 20),
-            (cls.customer_c, 30),
-        ):
-            cls._deliver(customer, cls.flour, cls.lot, quantity)
+class TestNoticeJobs(NoticeCase):
+    lot_name = "QJ-0001"
 
     def setUp(self):
         super().setUp()
-        self.recall = self._recall_through_wizard(self.lot, quarantine=False).with_user(
-            self.recall_manager
-        )
         self.notices = self.recall.notice_ids
-        self.assertEqual(len(self.notices), 3)
 
     def _perform(self, trap):
         # Odoo skips SMTP while a test runs: lift that guard so the jobs really deliver.
