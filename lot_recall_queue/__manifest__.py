@@ -13,4 +13,5 @@
     "depends": ["lot_recall", "queue_job"],
     "data": ["data/queue_job_data.xml"],
     "auto_install": True,
+    "post_init_hook": "post_init_hook",
 }

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.migration import load_script
 from odoo.tests import HttpCase, tagged
 
 from .common import LotRecallCase
@@ -122,6 +123,31 @@ class TestRecallNotices(LotRecallCase, HttpCase):
             ["beta@example.com", "recalls@alpha.example.com"],
         )
         self.assertEqual(set(failed.mapped("state")), {"sent"})
+
+    def test_emails_waiting_before_the_upgrade_are_sent_once(self):
+        recall = self._recall()
+        notice_b = recall.notice_ids.filtered(lambda n: n.partner_id == self.customer_b)
+        # Queued by 18.0.1.1.0: the email was created by the click and waits in the mail queue.
+        notice_b.sudo().write(
+            {"queued": True, "recipient_id": self.customer_b.id, "email": "beta@example.com"}
+        )
+        waiting = notice_b.sudo()._prepare_mails()
+        notice_b.sudo().queued = False
+        self.env.flush_all()
+        script = load_script("lot_recall/migrations/18.0.1.2.0/post-migrate.py", "lot_recall_1_2")
+        script.migrate(self.env.cr, "18.0.1.1.0")
+        notice_b.invalidate_recordset()
+        self.assertTrue(notice_b.queued)
+        self.assertTrue(notice_b._is_queued())
+        with self._smtp() as server:
+            recall.action_send_notices()  # the others; Beta's email is not prepared again
+            self._process_queue()
+        self.assertEqual(
+            sorted(rcpt[0] for rcpt, _message in server.messages),
+            ["beta@example.com", "recalls@alpha.example.com"],
+        )
+        self.assertEqual(notice_b.mail_id, waiting)
+        self.assertEqual((notice_b.state, notice_b.queued), ("sent", False))
 
     def test_wizard_sends_at_once_for_a_manager(self):
         recall = self._recall_through_wizard(

@@ -9,6 +9,7 @@ from odoo import modules
 from odoo.tests import tagged
 
 from odoo.addons.lot_recall.tests.common import NoticeCase
+from odoo.addons.lot_recall_queue.hooks import post_init_hook
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 
@@ -103,3 +104,17 @@ class TestNoticeJobs(NoticeCase):
             self.notices.filtered(lambda notice: notice.partner_id == self.customer_b).state,
             "failed",
         )
+
+    def test_notices_queued_before_the_install_get_their_jobs(self):
+        with trap_jobs():  # queued by the mail queue's lot_recall: no job was ever run
+            self.recall.action_send_notices()
+        queued = self.notices.filtered("queued")
+        self.assertEqual(len(queued), 3)
+        with trap_jobs() as trap:
+            post_init_hook(self.env)
+            [job] = trap.enqueued_jobs
+            self.assertEqual(job.recordset, queued)
+            with self._smtp() as server:
+                self._perform(trap)
+        self.assertEqual(len(server.messages), 3)
+        self.assertFalse(self.notices.filtered("queued"))
