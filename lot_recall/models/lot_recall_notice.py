@@ -255,7 +255,9 @@ class LotRecallNotice(models.Model):
             if time.time() > deadline:
                 self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
                 return
-            batch._send_batch(auto_commit=auto_commit)
+            if batch._send_batch(auto_commit=auto_commit):
+                # Some were being written by someone else: the next run takes them.
+                self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
             sent |= batch
 
     def _send_batch(self, auto_commit=False):
@@ -265,35 +267,50 @@ class LotRecallNotice(models.Model):
         Safe to run again, and concurrently (job workers, the mail queue): a notice is taken
         under a row lock, an email is sent under its own (``mail.mail._send``), and a notice
         that already has its email waiting is not given a second one.
+
+        :return: the notices of these that are still queued and could not be taken now (locked
+            or changed by another transaction since this one started): to be sent later
         """
         notices = self.sudo()._lock_queued()
+        left = (self - notices).sudo().filtered("queued")
         if not notices:
-            return
+            return left
         to_prepare = notices.filtered(lambda notice: notice.mail_id.state != "outgoing")
         mails = to_prepare._prepare_mails() | (notices - to_prepare).mail_id
         mails._lot_recall_attach_pdfs()
         # With auto_commit, the emails and their PDFs are committed with the first one sent.
         mails.send(auto_commit=auto_commit)
+        return left
 
     def _lock_queued(self):
         """These notices, still queued, that no one else is sending: locked until the end of
-        the transaction."""
+        the transaction. A notice changed by another transaction since this one started (an
+        acknowledgment, a reminder) cannot be locked by it: left out, the others are taken."""
         self.flush_recordset()
+        ids = self._lock_queued_ids(self.ids)
+        if ids is None:  # one of them changed: take the others one by one
+            ids = []
+            for notice_id in self.ids:
+                ids += self._lock_queued_ids([notice_id]) or []
+        self.invalidate_recordset()
+        return self.browse(ids)
+
+    def _lock_queued_ids(self, ids):
+        """Lock the rows ``ids`` still queued (skipping rows locked by others): their ids, or
+        ``None`` when one was changed since this transaction's snapshot."""
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL(
                         "SELECT id FROM lot_recall_notice WHERE id = ANY(%s) AND queued "
                         "ORDER BY id FOR UPDATE SKIP LOCKED",
-                        self.ids,
+                        ids,
                     ),
                     log_exceptions=False,
                 )
-                ids = [row[0] for row in self.env.cr.fetchall()]
+                return [row[0] for row in self.env.cr.fetchall()]
         except psycopg2.errors.SerializationFailure:
-            ids = []  # changed since our snapshot: someone else sent them
-        self.invalidate_recordset()
-        return self.browse(ids)
+            return None
 
     def _prepare_mails(self):
         """The emails of these notices from the notice template, in one batch; a notice whose
@@ -395,6 +412,7 @@ class LotRecallNotice(models.Model):
                     n.reminder_count < company.recall_reminder_max
                     and n.sent_date
                     and n.sent_date <= now - timedelta(days=delay)
+                    and not n._is_queued()
                 )
             )
             due._queue()

@@ -118,3 +118,25 @@ class TestNoticeJobs(NoticeCase):
                 self._perform(trap)
         self.assertEqual(len(server.messages), 3)
         self.assertFalse(self.notices.filtered("queued"))
+
+    def test_notices_whose_job_was_lost_get_a_new_one(self):
+        with trap_jobs():  # the job gave up, or its worker died: never run
+            self.recall.action_send_notices()
+        queued = self.notices.filtered("queued")
+        with trap_jobs() as trap:
+            self._process_queue()  # within the hour: the job may still run
+            trap.assert_jobs_count(0)
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE lot_recall_notice SET write_date = now() - interval '2 hours'"
+                " WHERE id = ANY(%s)",
+                [queued.ids],
+            )
+            queued.invalidate_recordset()
+            self._process_queue()
+            [job] = trap.enqueued_jobs
+            self.assertEqual(job.recordset, queued)
+            with self._smtp() as server:
+                self._perform(trap)
+        self.assertEqual(len(server.messages), 3)
+        self.assertFalse(self.notices.filtered("queued"))
