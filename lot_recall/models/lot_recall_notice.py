@@ -317,6 +317,8 @@ class LotRecallNotice(models.Model):
         email cannot be prepared fails alone, with the reason."""
         if not self:
             return self.env["mail.mail"].sudo()
+        # A previous email that failed stays as history, no longer to be sent again by hand.
+        self.mail_id.filtered(lambda mail: mail.state == "exception").write({"state": "cancel"})
         template = self.env.ref("lot_recall.mail_template_recall_notice").sudo()
         try:
             with self.env.cr.savepoint():
@@ -373,6 +375,11 @@ class LotRecallNotice(models.Model):
     def _renotify(self, new_lines):
         """These customers were notified, then a re-trace found deliveries to them that their
         notice did not list: back to pending, so the next sending tells them; history kept."""
+        # An email prepared before this trace, still waiting, lists the old deliveries: it is
+        # cancelled; a notice still queued gets a new one.
+        self.sudo().mail_id.filtered(lambda mail: mail.state == "outgoing").write(
+            {"state": "cancel"}
+        )
         for notice in self:
             lines = new_lines.filtered(
                 lambda line, notice=notice: line.partner_id == notice.partner_id

@@ -139,11 +139,15 @@ class TestMailFailures(NoticeCase, HttpCase):
 
         # The manager (not a Settings admin) sends the failed notice again: delivered once.
         self.assertFalse(self.recall_manager.has_group("base.group_system"))
+        failed_mail = notice_b.sudo().mail_id
         with self._smtp() as server:
             self.recall.action_send_notices()
             self._process_queue()
         self.assertEqual([rcpt for rcpt, _message in server.messages], [["beta@example.com"]])
         self.assertEqual(notice_b.state, "sent")
+        # The failed email is kept as history, no longer to be retried by hand.
+        self.assertNotEqual(notice_b.sudo().mail_id, failed_mail)
+        self.assertEqual(failed_mail.state, "cancel")
 
 
 @tagged("post_install", "-at_install")

@@ -197,6 +197,26 @@ class TestRecallNotices(LotRecallCase, HttpCase):
         self.assertEqual(recall.line_ids.partner_id, self.customer_b)
         self.assertEqual(recall.notice_ids, sent)
 
+    def test_retrace_replaces_an_email_prepared_before_it(self):
+        recall = self._recall()
+        with self._smtp():
+            recall.action_send_notices()
+            self._process_queue()
+        notice_b = recall.notice_ids.filtered(lambda n: n.partner_id == self.customer_b)
+        # A reminder is queued and its email prepared; then the recall grows to the other lot,
+        # which Beta received too: a new delivery to Beta.
+        notice_b.sudo()._queue()
+        outdated = notice_b.sudo()._lock_queued()._prepare_mails()
+        recall.action_add_lots(self.other_lot.ids)
+        self.assertEqual(outdated.state, "cancel")
+        self.assertEqual((notice_b.state, notice_b.queued), ("pending", True))
+        with self._smtp() as server:
+            self._process_queue()
+        [(rcpt, message)] = server.messages
+        self.assertEqual(rcpt, ["beta@example.com"])
+        self.assertIn(self.other_to_b.name, message.get_body(("html",)).get_content())
+        self.assertEqual((notice_b.state, notice_b.queued), ("sent", False))
+
     def test_reminders_after_delay_at_most_k(self):
         self.env.company.write({"recall_reminder_days": 7, "recall_reminder_max": 2})
         recall = self._recall()
