@@ -4,6 +4,8 @@
 
 import threading
 
+import psycopg2.errors
+
 
 def selection_label(record, fname, value=None):
     """The label of a selection value of ``record`` in the user's language: its current value
@@ -28,3 +30,15 @@ def may_commit():
     """Whether long work may commit as it goes (a cron, a job, a worker): never inside a test,
     whose transaction is rolled back at its end."""
     return not getattr(threading.current_thread(), "testing", False)
+
+
+def lock_rows(cr, query):
+    """Run ``query``, a ``SELECT id ... FOR UPDATE SKIP LOCKED``, in a savepoint: the ids it
+    locked (rows locked by others skipped), or ``None`` when one of its rows was changed since
+    this transaction's snapshot (Odoo's REPEATABLE READ: someone else wrote it)."""
+    try:
+        with cr.savepoint(flush=False):
+            cr.execute(query, log_exceptions=False)
+            return [row[0] for row in cr.fetchall()]
+    except psycopg2.errors.SerializationFailure:
+        return None

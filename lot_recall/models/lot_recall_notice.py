@@ -6,7 +6,6 @@ import logging
 import time
 from datetime import timedelta
 
-import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -14,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.pdf import PdfReader, PdfWriter
 
-from ..tools import may_commit, selection_label, short_error
+from ..tools import lock_rows, may_commit, selection_label, short_error
 
 _logger = logging.getLogger(__name__)
 
@@ -298,19 +297,14 @@ class LotRecallNotice(models.Model):
     def _lock_queued_ids(self, ids):
         """Lock the rows ``ids`` still queued (skipping rows locked by others): their ids, or
         ``None`` when one was changed since this transaction's snapshot."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM lot_recall_notice WHERE id = ANY(%s) AND queued "
-                        "ORDER BY id FOR UPDATE SKIP LOCKED",
-                        ids,
-                    ),
-                    log_exceptions=False,
-                )
-                return [row[0] for row in self.env.cr.fetchall()]
-        except psycopg2.errors.SerializationFailure:
-            return None
+        return lock_rows(
+            self.env.cr,
+            SQL(
+                "SELECT id FROM lot_recall_notice WHERE id = ANY(%s) AND queued "
+                "ORDER BY id FOR UPDATE SKIP LOCKED",
+                ids,
+            ),
+        )
 
     def _prepare_mails(self):
         """The emails of these notices from the notice template, in one batch; a notice whose

@@ -7,12 +7,10 @@ import smtplib
 import threading
 import time
 
-import psycopg2.errors
-
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, config, split_every
 
-from ..tools import short_error
+from ..tools import lock_rows, short_error
 
 _logger = logging.getLogger(__name__)
 
@@ -203,19 +201,16 @@ class MailMail(models.Model):
         """
         self.ensure_one()
         self.flush_recordset()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM mail_mail WHERE id = %s AND state = 'outgoing' "
-                        "FOR UPDATE SKIP LOCKED",
-                        self.id,
-                    ),
-                    log_exceptions=False,
-                )
-                locked = bool(self.env.cr.fetchone())
-        except psycopg2.errors.SerializationFailure:
-            locked = False
+        locked = bool(
+            lock_rows(
+                self.env.cr,
+                SQL(
+                    "SELECT id FROM mail_mail WHERE id = %s AND state = 'outgoing' "
+                    "FOR UPDATE SKIP LOCKED",
+                    self.id,
+                ),
+            )
+        )
         if not locked:
             _logger.info("Mail %s skipped: sent or being sent by another run of the queue", self.id)
         # Whatever the cache says, read the locked row again.

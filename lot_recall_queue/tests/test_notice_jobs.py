@@ -26,6 +26,15 @@ class TestNoticeJobs(NoticeCase):
         with patch.object(modules.module, "current_test", False):
             trap.perform_enqueued_jobs()
 
+    def _assert_one_job_sends(self, trap, queued):
+        """One job was enqueued, for the ``queued`` notices; run, it sends each one email."""
+        [job] = trap.enqueued_jobs
+        self.assertEqual(job.recordset, queued)
+        with self._smtp() as server:
+            self._perform(trap)
+        self.assertEqual(len(server.messages), 3)
+        self.assertFalse(self.notices.filtered("queued"))
+
     def _received(self, server):
         return sorted(rcpt[0] for rcpt, _message in server.messages)
 
@@ -112,12 +121,7 @@ class TestNoticeJobs(NoticeCase):
         self.assertEqual(len(queued), 3)
         with trap_jobs() as trap:
             post_init_hook(self.env)
-            [job] = trap.enqueued_jobs
-            self.assertEqual(job.recordset, queued)
-            with self._smtp() as server:
-                self._perform(trap)
-        self.assertEqual(len(server.messages), 3)
-        self.assertFalse(self.notices.filtered("queued"))
+            self._assert_one_job_sends(trap, queued)
 
     def test_notices_whose_job_was_lost_get_a_new_one(self):
         with trap_jobs():  # the job gave up, or its worker died: never run
@@ -134,9 +138,4 @@ class TestNoticeJobs(NoticeCase):
             )
             queued.invalidate_recordset()
             self._process_queue()
-            [job] = trap.enqueued_jobs
-            self.assertEqual(job.recordset, queued)
-            with self._smtp() as server:
-                self._perform(trap)
-        self.assertEqual(len(server.messages), 3)
-        self.assertFalse(self.notices.filtered("queued"))
+            self._assert_one_job_sends(trap, queued)
