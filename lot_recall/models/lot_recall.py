@@ -452,13 +452,13 @@ class LotRecall(models.Model):
             quants = self.env["stock.quant"].search(recall._stock_held_domain())
             lots = quants.lot_id.filtered(lambda lot: not lot.quarantined)
             lots._quarantine(self.env._("Quarantined by recall %(recall)s.", recall=recall.name))
-            recall.message_post(
-                body=self.env._(
+            recall._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
                     "Quarantined %(count)s lots held in stock: %(lots)s",
                     count=len(lots),
                     lots=", ".join(lots.mapped("name")) or "-",
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return True
 
@@ -811,25 +811,31 @@ class LotRecall(models.Model):
         table = SQL.identifier(records._table)
         self.env.cr.execute(SQL("DELETE FROM %s WHERE recall_id = %s", table, self.id))
         if rows:
-            names = SQL(", ").join(SQL.identifier(column) for column in columns)
+            # The rows' own columns, then those set once for the whole INSERT.
+            fixed = {"recall_id": self.id, "company_id": self.company_id.id}
+            if records._log_access:
+                now = fields.Datetime.now()
+                fixed |= {
+                    "create_uid": self.env.uid,
+                    "create_date": now,
+                    "write_uid": self.env.uid,
+                    "write_date": now,
+                }
             self.env.cr.execute(
                 SQL(
-                    "INSERT INTO %(table)s (recall_id, company_id, %(names)s, create_uid,"
-                    " create_date, write_uid, write_date)"
-                    " SELECT %(recall)s, %(company)s, %(names)s, %(uid)s, %(now)s, %(uid)s,"
-                    " %(now)s FROM jsonb_to_recordset(%(rows)s) AS r(%(types)s)",
-                    table=table,
-                    names=names,
-                    types=SQL(", ").join(
+                    "INSERT INTO %s (%s) SELECT %s FROM jsonb_to_recordset(%s) AS r(%s)",
+                    table,
+                    SQL(", ").join(SQL.identifier(column) for column in [*columns, *fixed]),
+                    SQL(", ").join(
+                        [SQL.identifier(column) for column in columns]
+                        + [SQL("%s", value) for value in fixed.values()]
+                    ),
+                    json.dumps(
+                        [{column: row[column] for column in columns} for row in rows], default=str
+                    ),
+                    SQL(", ").join(
                         SQL("%s %s", SQL.identifier(column), SQL(sql_type))
                         for column, sql_type in columns.items()
-                    ),
-                    recall=self.id,
-                    company=self.company_id.id,
-                    uid=self.env.uid,
-                    now=fields.Datetime.now(),
-                    rows=json.dumps(
-                        [{column: row[column] for column in columns} for row in rows], default=str
                     ),
                 )
             )
@@ -952,7 +958,8 @@ class LotRecall(models.Model):
                 body += Markup("<ul>%s</ul>") % changes
             else:
                 body += Markup("<p>%s</p>") % self.env._("No change since the previous trace.")
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        # A log note (Odoo's own for what the system records): no follower to notify.
+        self._message_log(body=body)
 
     @api.model
     def _notice_mail_server(self):

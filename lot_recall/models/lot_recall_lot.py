@@ -10,13 +10,15 @@ class LotRecallLot(models.Model):
 
     The single source of truth of a recall's lots: written by the trace only (in one INSERT,
     ``lot.recall._replace_rows``), read by every report and export;
-    ``lot.recall.affected_lot_ids`` is written from these rows in the same trace.
+    ``lot.recall.affected_lot_ids`` is written from these rows in the same trace. No log
+    access columns, as the delivery lines (``lot.recall.line``).
     """
 
     _name = "lot.recall.lot"
     _description = "Recall Affected Lot"
     _order = "recall_id, depth, lot_id"
     _rec_name = "lot_id"
+    _log_access = False
 
     recall_id = fields.Many2one(
         "lot.recall", required=True, ondelete="cascade", index=True, readonly=True

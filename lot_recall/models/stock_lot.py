@@ -556,8 +556,9 @@ SELECT json_build_object(
         """Block these lots from reservation and release what is already reserved.
 
         Set-based, for thousands of lots at once (a recall's quarantine): one write of the flag,
-        one search and one unlink of the reserved lines, one reservation pass over their moves
-        (on other lots) and one chatter note per lot, all logged in one batch. The note, which
+        one search and one unlink of the reserved lines, and one chatter note per lot, all
+        logged in one batch. Their moves are reserved again, on other lots, right after the
+        commit (``stock.move._lot_recall_reassign_later``). The note, which
         gives the reason, is the lot's chatter record of the quarantine: the write does not also
         track ``quarantined`` and ``quarantine_reason`` (a tracking message per lot, created
         one by one at commit, cost most of the time of a large quarantine).
@@ -583,7 +584,7 @@ SELECT json_build_object(
         )
         moves = reserved.move_id
         reserved.unlink()
-        moves._action_assign()
+        moves._lot_recall_reassign_later()
         self._lot_recall_log_note(reason)
 
     def _lot_recall_log_note(self, body):

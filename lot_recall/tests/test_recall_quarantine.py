@@ -24,12 +24,22 @@ class TestRecallQuarantine(LotRecallCase):
         )
         reserved.action_assign()
         self.assertIn(self.lot, reserved.move_line_ids.lot_id)
+        cron = self.env.ref("lot_recall.ir_cron_lot_recall_reassign")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         recall = self._recall_through_wizard(self.lot)
         self.assertTrue(self.lot.quarantined)
         self.assertFalse(self.good_lot.quarantined)
+        # The reservation of the quarantined lot is released at once; the move is reserved
+        # again by the scheduled action, triggered by the quarantine.
+        self.assertFalse(reserved.move_line_ids)
+        self.assertEqual(reserved.state, "confirmed")
+        self.assertTrue(reserved.move_ids.lot_recall_reassign)
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers)
+        self.env["stock.move"]._cron_lot_recall_reassign()
         # The pending delivery was re-reserved on the good lot.
         self.assertEqual(reserved.move_line_ids.lot_id, self.good_lot)
         self.assertEqual(reserved.state, "assigned")
+        self.assertFalse(reserved.move_ids.lot_recall_reassign)
         # Nothing can reserve the quarantined lot any more.
         big = self._picking(
             self.warehouse.out_type_id,
@@ -42,6 +52,31 @@ class TestRecallQuarantine(LotRecallCase):
         self.assertNotIn(self.lot, big.move_line_ids.lot_id)
         self.assertEqual(sum(big.move_line_ids.mapped("quantity")), 70.0)
         self.assertIn(recall.name, self.lot.message_ids[0].body)
+
+    def test_reserve_again_in_batches_each_in_its_company(self):
+        pickings = [
+            self._picking(
+                self.warehouse.out_type_id,
+                customer,
+                [(self.flour, 60)],
+                location=self.stock_location,
+                location_dest=self.customer_location,
+            )
+            for customer in (self.customer_a, self.customer_b)
+        ]
+        for picking in pickings:
+            picking.action_assign()
+        self.lot._quarantine("QA hold")
+        moves = pickings[0].move_ids | pickings[1].move_ids
+        self.assertEqual(moves.mapped("lot_recall_reassign"), [True, True])
+        self.env["stock.move"]._cron_lot_recall_reassign(batch_size=1)
+        self.assertEqual(moves.mapped("lot_recall_reassign"), [False, True])
+        self.env["stock.move"]._cron_lot_recall_reassign(batch_size=1)
+        self.assertFalse(any(moves.mapped("lot_recall_reassign")))
+        # The good lot's 100 units went to the first move, then the second; none of the
+        # quarantined lot.
+        self.assertEqual(moves.move_line_ids.lot_id, self.good_lot)
+        self.assertEqual(sum(moves.move_line_ids.mapped("quantity")), 100.0)
 
     def test_shipping_a_recalled_lot_is_refused(self):
         shipped = self._deliver(self.customer_b, self.flour, self.lot, 8)

@@ -1,0 +1,32 @@
+# Copyright 2026 lot_recall contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""18.0.1.3.0 post-migration.
+
+The trace's rows (``lot.recall.line``, ``lot.recall.lot``) no longer have log access columns
+(``_log_access = False``): their author and date are their recall's last trace. Odoo removes
+the fields, not their columns: the columns and their foreign keys to res_users are dropped.
+"""
+
+from odoo.tools import SQL
+
+TABLES = ("lot_recall_line", "lot_recall_lot")
+LOG_ACCESS_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
+
+
+def drop_log_access_columns(cr):
+    for table in TABLES:
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s %s",
+                SQL.identifier(table),
+                SQL(", ").join(
+                    SQL("DROP COLUMN IF EXISTS %s", SQL.identifier(column))
+                    for column in LOG_ACCESS_COLUMNS
+                ),
+            )
+        )
+
+
+def migrate(cr, version):
+    if version:
+        drop_log_access_columns(cr)
