@@ -5,6 +5,8 @@
 import threading
 from unittest.mock import patch
 
+from markupsafe import Markup
+
 from odoo import SUPERUSER_ID, api, modules
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import TransactionCase
@@ -14,6 +16,7 @@ from .smtp_server import LocalSmtpServer, closed_port
 
 MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
 OUR_LOGGER = "odoo.addons.lot_recall.models.mail_mail"
+NOTICE_LOGGER = "odoo.addons.lot_recall.models.lot_recall_notice"
 
 
 @tagged("post_install", "-at_install")
@@ -64,6 +67,41 @@ class TestMailFailures(NoticeCase, HttpCase):
             self._process_queue()
         self.assertEqual([rcpt for rcpt, _message in server.messages], [["beta@example.com"]])
         self.assertEqual(len(list(server.messages[0][1].iter_attachments())), 1)
+        self.assertEqual((notice_b.state, notice_b.failure_kind), ("sent", False))
+
+    def test_email_failure_fails_that_notice_only(self):
+        # The notice template, edited to print the customer's reference, fails for Beta,
+        # who has none: its email cannot be prepared; the batch's others are sent.
+        template = self.env.ref("lot_recall.mail_template_recall_notice")
+        template.body_html += Markup(
+            '<p>Your reference: <t t-out="object.partner_id.ref.upper()"/></p>'
+        )
+        self.customer_a.ref = "alpha-1"
+        self.customer_c.ref = "gamma-3"
+        self.customer_b.ref = False
+        with self._smtp() as server:
+            self.recall.action_send_notices()
+            with self.assertLogs(NOTICE_LOGGER, level="WARNING") as logs:
+                self._process_queue()
+        self.assertIn("its email could not be prepared", logs.output[0])
+        by_rcpt = {tuple(rcpt): message for rcpt, message in server.messages}
+        self.assertEqual(set(by_rcpt), {("alpha@example.com",), ("gamma@example.com",)})
+        html = by_rcpt["alpha@example.com",].get_body(("html",)).get_content()
+        self.assertIn("Your reference: ALPHA-1", html)
+        notice_b = self.notices[self.customer_b]
+        self.assertEqual((notice_b.state, notice_b.failure_kind), ("failed", "server"))
+        self.assertTrue(
+            notice_b.failure_reason.startswith("The email of this notice could not be prepared")
+        )
+        self.assertFalse(notice_b.sudo().mail_id)
+        self.assertFalse(notice_b.queued)
+
+        # Beta's reference filled in, sent again: delivered once.
+        self.customer_b.ref = "beta-2"
+        with self._smtp() as server:
+            self.recall.action_send_notices()
+            self._process_queue()
+        self.assertEqual([rcpt for rcpt, _message in server.messages], [["beta@example.com"]])
         self.assertEqual((notice_b.state, notice_b.failure_kind), ("sent", False))
 
     def test_refused_connection_names_the_server(self):
@@ -224,3 +262,69 @@ class TestMailQueueConcurrency(TransactionCase):
         self.assertEqual(received, sorted(f"customer{index}@example.com" for index in range(count)))
         states = self._committed(lambda env: env["mail.mail"].browse(mail_ids).mapped("state"))
         self.assertEqual(states, ["sent"] * count)
+
+
+@tagged("post_install", "-at_install")
+class TestNoticeLocking(TransactionCase):
+    """The sender takes the queued notices it can lock: a notice another sender holds is
+    skipped, and one changed by another transaction since the sender's snapshot (a reminder,
+    an acknowledgment) is left for the next run, without failing the others."""
+
+    _committed = TestMailQueueConcurrency._committed
+
+    def setUp(self):
+        super().setUp()
+
+        def create(env):
+            product = env["product.product"].create(
+                {"name": "Locking Flour", "is_storable": True, "tracking": "lot"}
+            )
+            lot = env["stock.lot"].create({"name": "LOCK-0001", "product_id": product.id})
+            recall = env["lot.recall"].create({"lot_ids": [(6, 0, lot.ids)], "reason": "Lock"})
+            partners = env["res.partner"].create(
+                [{"name": f"Locking customer {index}"} for index in range(3)]
+            )
+            notices = env["lot.recall.notice"].create(
+                [
+                    {"recall_id": recall.id, "partner_id": partner.id, "queued": True}
+                    for partner in partners
+                ]
+            )
+            return notices.ids, recall.id, lot.id, product.id, partners.ids
+
+        ids, recall_id, lot_id, product_id, partner_ids = self._committed(create)
+        self.notice_ids = ids
+
+        def cleanup(env):
+            notices = env["lot.recall.notice"].browse(ids)
+            notices.write({"queued": False})  # never sent: out of the queue, then deleted
+            notices.unlink()
+            env["lot.recall"].browse(recall_id).unlink()
+            env["stock.lot"].browse(lot_id).unlink()
+            env["product.product"].browse(product_id).unlink()
+            env["res.partner"].browse(partner_ids).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+
+    def _sender(self, cr):
+        cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {})["lot.recall.notice"].browse(self.notice_ids)
+
+    def test_changed_and_held_notices_are_left_to_the_next_run(self):
+        first, second, third = self.notice_ids
+        with self.registry.cursor() as sender_cr, self.registry.cursor() as other_cr:
+            notices = self._sender(sender_cr)
+            sender_cr.execute("SELECT 1 FROM lot_recall_notice LIMIT 1")  # its snapshot
+            # Another transaction records a reminder of the second notice, and commits.
+            self._committed(
+                lambda env: env["lot.recall.notice"].browse(second).write({"reminder_count": 1})
+            )
+            # Another sender holds the third.
+            other_cr.execute("SELECT id FROM lot_recall_notice WHERE id = %s FOR UPDATE", [third])
+            self.assertEqual(notices._lock_queued().ids, [first])
+            sender_cr.rollback()
+            other_cr.rollback()
+        # The next run, with a new snapshot and no other sender, takes all three.
+        with self.registry.cursor() as sender_cr:
+            self.assertEqual(self._sender(sender_cr)._lock_queued().ids, self.notice_ids)
+            sender_cr.rollback()

@@ -1,6 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import io
+from unittest.mock import patch
 
 from pypdf import PdfReader
 
@@ -146,6 +147,26 @@ class TestNoticePrint(LotRecallCase, HttpCase):
             # The same document as the notice rendered alone, page for page.
             alone = notices.browse(notice.id).with_context(force_report_rendering=True)
             self.assertEqual(pdf_pages(pdfs[notice.id]), pdf_pages(alone._render_pdfs()[notice.id]))
+
+    def test_only_our_static_reports_skip_the_javascript_delay(self):
+        recall = self._recall()
+        picking = self.deliveries[self.customer_a]
+        Report = type(self.env["ir.actions.report"])
+        build = Report._build_wkhtmltopdf_args
+        runs = []
+
+        def record(report, *args, **kwargs):
+            runs.append(build(report, *args, **kwargs))
+            return runs[-1]
+
+        self.env["ir.config_parameter"].sudo().set_param("report.print_delay", "700")
+        with patch.object(Report, "_build_wkhtmltopdf_args", record):
+            notices = self._pdf("lot_recall.report_recall_notice", recall.notice_ids.ids)
+            slip = self._pdf("stock.report_deliveryslip", picking.ids)
+        self.assertTrue(notices.startswith(b"%PDF") and slip.startswith(b"%PDF"))
+        delays = [args[args.index("--javascript-delay") + 1] for args in runs]
+        # Our notice waits for no script; Odoo's delivery slip keeps the configured wait.
+        self.assertEqual(delays, ["0", "700"])
 
     def test_notices_of_several_companies_print_together(self):
         """Printed from the list of notices: each notice names its own company."""
