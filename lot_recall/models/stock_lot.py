@@ -91,11 +91,12 @@ class StockLot(models.Model):
         readonly=True,
         copy=False,
     )
+    # No index of its own: lot_recall_stock_lot_blocked_idx (init) answers is_recalled = True,
+    # and each index is one more entry to write for every lot a recall marks.
     is_recalled = fields.Boolean(
         string="Recalled",
         compute="_compute_is_recalled",
         store=True,
-        index=True,
         help="The lot is affected by an active (traced or notified) recall that is not a drill.",
     )
     quarantined = fields.Boolean(

@@ -5,6 +5,9 @@
 The trace's rows (``lot.recall.line``, ``lot.recall.lot``) no longer have log access columns
 (``_log_access = False``): their author and date are their recall's last trace. Odoo removes
 the fields, not their columns: the columns and their foreign keys to res_users are dropped.
+
+``stock.lot.is_recalled`` is no longer indexed on its own (the partial index of blocked lots
+answers ``is_recalled = True``): Odoo keeps an index a field no longer asks for, so it is dropped.
 """
 
 from odoo.tools import SQL
@@ -27,6 +30,11 @@ def drop_log_access_columns(cr):
         )
 
 
+def drop_is_recalled_index(cr):
+    cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier("stock_lot__is_recalled_index")))
+
+
 def migrate(cr, version):
     if version:
         drop_log_access_columns(cr)
+        drop_is_recalled_index(cr)
