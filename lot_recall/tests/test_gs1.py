@@ -10,8 +10,8 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from ..tools.gs1 import gs1_lot_ref, normalize_gtin, parse_gs1
 from .common import LotRecallCase
 
-# The GTIN of the GS1 General Specifications' and Digital Link standard's examples (EAN-13
-# 9506000134352), and the GTIN-14 of a case of it (indicator digit 1).
+# The example GTIN of GS1's Digital Link standard and of the issue (EAN-13 9506000134352), and
+# the GTIN-14 of a case of it (indicator digit 1).
 GTIN = "09506000134352"
 CASE_GTIN = "19506000134359"
 GS = "\x1d"
@@ -84,6 +84,14 @@ class TestGs1(LotRecallCase, HttpCase):
         ):
             with self.subTest(scan=scan):
                 self.assertEqual(parse_gs1(self.env, scan), expected)
+
+    def test_label_without_separator(self):
+        """A real label (biip's documentation, GS1 Norway): fixed-length AIs first, the
+        variable-length batch last, no separator needed."""
+        self.assertEqual(
+            parse_gs1(self.env, "010703206980498815210526100329"),
+            {"gtin": "07032069804988", "use_date": date(2021, 5, 26), "lot": "0329"},
+        )
 
     def test_day_00_is_end_of_month(self):
         self.assertEqual(
@@ -285,6 +293,13 @@ class TestGs1(LotRecallCase, HttpCase):
                 }
             ],
         )
+
+    def test_lot_form_needs_the_product_first(self):
+        with Form(self.env["stock.lot"]) as form:
+            with self.assertRaisesRegex(UserError, "Choose the product before scanning"):
+                form.gs1_scan = f"(01){GTIN}(10)NOPROD"
+            form.product_id = self.milk
+            form.name = "NOPROD-OURS"
 
     def test_lot_import(self):
         result = self.env["stock.lot"].load(
