@@ -2,7 +2,8 @@
 # Prepare everything lot_recall needs to run a real Odoo 18 on a real PostgreSQL:
 #   1. Debian system packages (installed with apt when run as root and missing),
 #   2. the Odoo 18.0 source tree ($ODOO_SRC, default /opt/odoo; downloaded when absent and possible),
-#   3. a Python virtualenv with Odoo's requirements, the addons' (requirements.txt) and ours,
+#   3. a Python virtualenv with Odoo's requirements, the addons' runtime packages
+#      (requirements.txt) and our development tools (requirements-dev.txt),
 #   4. a PostgreSQL server: the one named by PGHOST/PGPORT/PGUSER when set, otherwise a private
 #      cluster under .cache/pg,
 #   5. an Odoo configuration file, .cache/odoo.conf.
