@@ -198,6 +198,36 @@ class TestGs1(LotRecallCase, HttpCase):
             ],
         )
 
+    def test_line_created_with_a_scan(self):
+        """A line created with the scan (an import, an RPC client) keeps the scanned dates over
+        the expiration date product_expiry computes for new receipt lines."""
+        picking = self._receipt_line(self.milk).picking_id
+        picking.move_line_ids.unlink()
+        line = self.env["stock.move.line"].create(
+            {
+                "move_id": picking.move_ids.id,
+                "picking_id": picking.id,
+                "product_id": self.milk.id,
+                "quantity": 10,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": self.stock_location.id,
+                "gs1_scan": f"(01){GTIN}(10)NEW-1(17)271231",
+            }
+        )
+        self.env.flush_all()
+        line.invalidate_recordset()
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "lot_name": "NEW-1",
+                    "supplier_lot_ref": "NEW-1",
+                    "expiration_date": datetime(2027, 12, 30, 23),
+                    "gs1_scan": False,
+                }
+            ],
+        )
+
     def test_serial_numbers_name_the_serials(self):
         line = self._receipt_line(self.pump, 1)
         line.gs1_scan = "(01)09506000134352(10)B7(21)SN-0001"
