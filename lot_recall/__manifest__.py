@@ -11,7 +11,7 @@
     "development_status": "Alpha",
     "license": "LGPL-3",
     "depends": ["stock", "product_expiry", "mail", "portal"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "biip"]},
     "data": [
         "security/lot_recall_security.xml",
         "security/lot_recall_lot_security.xml",

@@ -2,7 +2,8 @@
 # Prepare everything lot_recall needs to run a real Odoo 18 on a real PostgreSQL:
 #   1. Debian system packages (installed with apt when run as root and missing),
 #   2. the Odoo 18.0 source tree ($ODOO_SRC, default /opt/odoo; downloaded when absent and possible),
-#   3. a Python virtualenv with Odoo's requirements and ours,
+#   3. a Python virtualenv with Odoo's requirements, the addons' runtime packages
+#      (requirements.txt) and our development tools (requirements-dev.txt),
 #   4. a PostgreSQL server: the one named by PGHOST/PGPORT/PGUSER when set, otherwise a private
 #      cluster under .cache/pg,
 #   5. an Odoo configuration file, .cache/odoo.conf.
@@ -40,7 +41,7 @@ ensure_odoo_source() {
 
 ensure_venv() {
     local stamp="$VENV/.lot_recall-stamp" want
-    want="$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements-dev.txt" "$REPO_ROOT/requirements-addons.txt" "$REPO_ROOT/scripts/build-constraints.txt" | sha1sum | cut -d' ' -f1) $ODOO_SRC"
+    want="$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements.txt" "$REPO_ROOT/requirements-dev.txt" "$REPO_ROOT/requirements-addons.txt" "$REPO_ROOT/scripts/build-constraints.txt" | sha1sum | cut -d' ' -f1) $ODOO_SRC"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
     fi
@@ -50,7 +51,8 @@ ensure_venv() {
     {
         "$VENV/bin/python" -m pip install --upgrade "pip>=25.3" &&
         "$VENV/bin/pip" install --build-constraint "$REPO_ROOT/scripts/build-constraints.txt" \
-            -r "$ODOO_SRC/requirements.txt" -r "$REPO_ROOT/requirements-dev.txt" &&
+            -r "$ODOO_SRC/requirements.txt" -r "$REPO_ROOT/requirements.txt" \
+            -r "$REPO_ROOT/requirements-dev.txt" &&
         "$VENV/bin/pip" install --no-deps -e "$ODOO_SRC" &&
         rm -rf "$VENV/addons" &&
         "$VENV/bin/pip" install --no-deps --target "$VENV/addons" \

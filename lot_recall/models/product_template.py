@@ -28,3 +28,8 @@ class ProductTemplate(models.Model):
         help="Company that manufactures this product: new lots of the product get it as their "
         "manufacturer.",
     )
+    lot_name_from_supplier = fields.Boolean(
+        string="Supplier's Lot Numbers",
+        help="Our lot numbers of this product are the supplier's: a scanned GS1 barcode's "
+        "batch/lot (AI 10) also names the lot received, not only its supplier lot.",
+    )

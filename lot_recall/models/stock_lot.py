@@ -10,6 +10,8 @@ from odoo.tools import SQL, index_exists
 
 from odoo.addons.stock.models.stock_lot import StockLot as StockLotBase
 
+from ..tools.gs1 import gs1_receipt_values
+
 LOT_REF_MAX_LENGTH = 64
 LOT_REF_FIELDS = ("supplier_lot_ref", "dye_lot")
 # Written only by the recall's and the quarantine's own code, never directly.
@@ -116,6 +118,16 @@ class StockLot(models.Model):
         help="Last stage of this lot announced by the daily expiry digest; cleared when the "
         "expiration date changes, so the lot is announced again.",
     )
+    gs1_scan = fields.Char(
+        string="Scan GS1",
+        compute="_compute_gs1_scan",
+        inverse="_inverse_gs1_scan",
+        help="Scan the supplier's GS1 barcode (GS1-128, GS1 DataMatrix or a GS1 Digital Link "
+        "URI) here: its batch/lot fills the supplier lot (and the lot number when the product "
+        "takes the supplier's lot numbers), its serial number the serial number, its "
+        "expiration, best before and production dates the lot's. Its GTIN must be the "
+        "product's or one of its packagings'.",
+    )
 
     def init(self):
         # The quarantine looks up the open (reserved) move lines of thousands of lots at once;
@@ -211,6 +223,24 @@ class StockLot(models.Model):
         if rest:
             super(StockLot, rest)._compute_last_delivery_partner_id()
         return None
+
+    def _compute_gs1_scan(self):
+        # A scan is applied to the lot's fields, not kept: the field is the scanner's input.
+        self.gs1_scan = False
+
+    def _inverse_gs1_scan(self):
+        """Apply the scanned GS1 barcode, whoever writes it (form, import, RPC): every scan is
+        read and checked before any lot is written."""
+        values = {lot: lot._lot_recall_gs1_values(lot.gs1_scan) for lot in self if lot.gs1_scan}
+        for lot, vals in values.items():
+            lot.write(vals)
+
+    @api.onchange("gs1_scan")
+    def _onchange_gs1_scan(self):
+        """Show the scanned values at once; the scan field is emptied for the next scan."""
+        if self.gs1_scan:
+            self.update(self._lot_recall_gs1_values(self.gs1_scan))
+            self.gs1_scan = False
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -330,6 +360,16 @@ class StockLot(models.Model):
                 )
         if to_write:
             self.write(to_write)
+
+    def _lot_recall_gs1_values(self, scan):
+        """The values the GS1 barcode ``scan`` gives this lot."""
+        self.ensure_one()
+        if not self.product_id:
+            raise UserError(self.env._("Choose the product before scanning its GS1 barcode."))
+        values = gs1_receipt_values(self.product_id, scan)
+        if "lot_name" in values:
+            values["name"] = values.pop("lot_name")
+        return values
 
     def _lot_recall_active_recalls(self):
         """The active real recalls of these lots ("is this lot under recall"), read as superuser:

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.gs1 import gs1_receipt_values
 from .stock_lot import clean_lot_refs
 
 RECEIPT_LOT_FIELDS = ("supplier_lot_ref", "dye_lot", "production_date")
@@ -26,6 +27,49 @@ class StockMoveLine(models.Model):
     production_date = fields.Date(
         help="Manufacturing or packing date; copied onto the lot when the receipt is validated."
     )
+    use_date = fields.Datetime(
+        string="Best before Date",
+        help="Best before date of the goods (GS1 AI 15); given to the lot created by the receipt.",
+    )
+    gs1_scan = fields.Char(
+        string="Scan GS1",
+        compute="_compute_gs1_scan",
+        inverse="_inverse_gs1_scan",
+        help="Scan the supplier's GS1 barcode (GS1-128, GS1 DataMatrix or a GS1 Digital Link "
+        "URI) here: its batch/lot fills the supplier lot (and the lot number when the product "
+        "takes the supplier's lot numbers), its serial number the serial, its expiration, best "
+        "before and production dates the line's. Its GTIN must be the product's or one of its "
+        "packagings'.",
+    )
+
+    def _compute_gs1_scan(self):
+        # A scan is applied to the line's fields, not kept: the field is the scanner's input.
+        self.gs1_scan = False
+
+    def _inverse_gs1_scan(self):
+        """Apply the scanned GS1 barcode, whoever writes it (form, import, RPC): every scan is
+        read and checked before any line is written."""
+        lines = self.filtered("gs1_scan")
+        closed = lines.filtered(lambda ml: ml.state in ("done", "cancel"))
+        if closed:
+            raise UserError(
+                self.env._(
+                    "%(document)s is done or cancelled: scan GS1 barcodes before validating "
+                    "it; the lot of a done operation is corrected on the lot itself.",
+                    document=closed[0].picking_id.name or closed[0].reference or "-",
+                )
+            )
+        values = {ml: ml._lot_recall_gs1_values(ml.gs1_scan) for ml in lines}
+        for ml, vals in values.items():
+            ml.write(vals)
+
+    @api.onchange("gs1_scan")
+    def _onchange_gs1_scan(self):
+        """Show the scanned values at once; the scan field is emptied for the next scan (the
+        values are saved with the line, see :meth:`_inverse_gs1_scan` for other callers)."""
+        if self.gs1_scan:
+            self.update(self._lot_recall_gs1_values(self.gs1_scan))
+            self.gs1_scan = False
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -51,6 +95,13 @@ class StockMoveLine(models.Model):
             )
         )._lot_recall_check_doors()
         return res
+
+    def _lot_recall_gs1_values(self, scan):
+        """The values the GS1 barcode ``scan`` gives this line."""
+        self.ensure_one()
+        if not self.product_id:
+            raise UserError(self.env._("Choose the product before scanning its GS1 barcode."))
+        return gs1_receipt_values(self.product_id, scan)
 
     def _lot_recall_door(self):
         """What a done line of a recalled or quarantined lot does, by where it goes:
@@ -170,6 +221,8 @@ class StockMoveLine(models.Model):
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()
         vals.update(self._lot_recall_receipt_values())
+        if self.use_date:
+            vals["use_date"] = self.use_date
         return vals
 
     def _lot_recall_supplier(self):
