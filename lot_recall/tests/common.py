@@ -1,5 +1,6 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -9,6 +10,25 @@ from odoo.tests.common import TransactionCase
 from odoo.tools import config
 
 from .smtp_server import LocalSmtpServer
+
+
+def jsonrpc_execute_kw(case, uid, password, model, method, args):
+    """``model.method(*args)`` called by ``uid`` through the /jsonrpc route of ``case``'s test
+    server (an HttpCase), as an external client calls it; the JSON answer."""
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "id": 1,
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [case.env.cr.dbname, uid, password, model, method, args],
+        },
+    }
+    response = case.url_open(
+        "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+    )
+    return response.json()
 
 
 class LotRecallCase(TransactionCase):

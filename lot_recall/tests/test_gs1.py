@@ -1,6 +1,5 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 import xmlrpc.client
 from datetime import date, datetime
 
@@ -8,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..tools.gs1 import gs1_lot_ref, normalize_gtin, parse_gs1
-from .common import LotRecallCase
+from .common import LotRecallCase, jsonrpc_execute_kw
 
 # The example GTIN of GS1's Digital Link standard and of the issue (EAN-13 9506000134352), and
 # the GTIN-14 of a case of it (indicator digit 1).
@@ -380,27 +379,15 @@ class TestGs1(LotRecallCase, HttpCase):
                 "write",
                 [lot.ids, {"gs1_scan": f"(01){GTIN}(10)NO"}],
             )
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    self.env.cr.dbname,
-                    self.stock_user.id,
-                    login,
-                    "stock.lot",
-                    "write",
-                    [lot.ids, {"gs1_scan": f"010400638133393110J-1{GS}15270400"}],
-                ],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+        answer = jsonrpc_execute_kw(
+            self,
+            self.stock_user.id,
+            login,
+            "stock.lot",
+            "write",
+            [lot.ids, {"gs1_scan": f"010400638133393110J-1{GS}15270400"}],
         )
-        self.assertNotIn("error", response.json())
+        self.assertNotIn("error", answer)
         lot.invalidate_recordset()
         self.assertRecordValues(
             lot, [{"supplier_lot_ref": "J-1", "use_date": datetime(2027, 4, 29, 22)}]

@@ -1,11 +1,10 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
-from .common import LotRecallCase
+from .common import LotRecallCase, jsonrpc_execute_kw
 
 ALLOWED, DENIED = "allowed", "denied"
 # How Odoo says no: anything else (a crash) is a bug, never a denial.
@@ -232,20 +231,8 @@ class TestRpcAccess(LotRecallCase, HttpCase):
         return ALLOWED
 
     def _jsonrpc(self, login, model, method, args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self.env.cr.dbname, self._uid_of(login), login, model, method, args],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
-        )
-        error = response.json().get("error")
+        answer = jsonrpc_execute_kw(self, self._uid_of(login), login, model, method, args)
+        error = answer.get("error")
         if error:
             self.assertIn(error["data"]["name"], REFUSALS, (login, model, method))
             return DENIED
