@@ -8,9 +8,9 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_datetime, formatLang
+from odoo.tools.misc import format_date, format_datetime, formatLang
 
 from ..models.lot_recall import CLASSIFICATION_HELP, CLASSIFICATIONS
 from ..models.lot_recall_supplier_ref import SUPPLIER_DATE_FIELDS
@@ -78,8 +78,7 @@ class LotRecallWizard(models.TransientModel):
         "wizard_id",
         "product_id",
         string="Supplier's Products",
-        help="Only lots of these products (all products when empty; required for a date "
-        "window).",
+        help="Only lots of these products (all products when empty; required for a date window).",
     )
     supplier_date_field = fields.Selection(
         SUPPLIER_DATE_FIELDS, string="Date", default="expiration_date"
@@ -398,7 +397,9 @@ class LotRecallWizard(models.TransientModel):
             "receipt_date": lot.receipt_date or row["first_date"],
         }
         if vendor or manufacturer:
-            matched_as = "both" if vendor and manufacturer else "vendor" if vendor else "manufacturer"
+            matched_as = (
+                "both" if vendor and manufacturer else "vendor" if vendor else "manufacturer"
+            )
             return dict(values, result="found", matched_as=matched_as)
         other = lot.supplier_id or lot.manufacturer_id
         if not other and row["vendor_ids"]:
@@ -516,9 +517,9 @@ class LotRecallWizard(models.TransientModel):
         )
         names = dict(partners.sudo().mapped(lambda partner: (partner.id, partner.display_name)))
         matched_as = dict(
-            self.env["lot.recall.supplier.ref"]._fields["matched_as"]._description_selection(
-                self.env
-            )
+            self.env["lot.recall.supplier.ref"]
+            ._fields["matched_as"]
+            ._description_selection(self.env)
         )
         cell = Markup("<td>%s</td>")
         body = Markup()
@@ -626,13 +627,16 @@ class LotRecallWizard(models.TransientModel):
     def _post_supplier_notice(self, recall, rows):
         """Post on ``recall`` the supplier's notice (its file attached) and what its
         references resolved to."""
-        body = self.env._(
-            "Supplier's recall %(ref)s of %(supplier)s (%(date)s): %(refs)s references, "
-            "%(lots)s of our lots found, %(missing)s not received from this supplier, "
-            "%(other)s lots of other suppliers.",
-            ref=self.supplier_recall_ref or "-",
-            supplier=self.supplier_id.display_name,
-            date=self.supplier_notice_date or "-",
+        body = self.env._("Recall notice of %(supplier)s", supplier=self.supplier_id.display_name)
+        if self.supplier_recall_ref:
+            body += " " + self.env._("(its reference: %(ref)s)", ref=self.supplier_recall_ref)
+        if self.supplier_notice_date:
+            body += " " + self.env._(
+                "dated %(date)s", date=format_date(self.env, self.supplier_notice_date)
+            )
+        body += ": " + self.env._(
+            "%(refs)s references, %(lots)s of our lots found, %(missing)s not received from "
+            "this supplier, %(other)s lots of other suppliers.",
             refs=len({row["name"] for row in rows}),
             lots=len({row["lot_id"] for row in rows if row["result"] == "found"}),
             missing=sum(row["result"] == "not_received" for row in rows),
