@@ -51,6 +51,7 @@ class LotRecallSupplierRef(models.Model):
     product_id = fields.Many2one(related="lot_id.product_id")
     matched_as = fields.Selection(
         MATCHED_AS,
+        string="Supplier Is",
         readonly=True,
         help="Whether the supplier is the vendor we received the lot from, its manufacturer, or "
         "both.",
