@@ -97,7 +97,6 @@ class LotRecallWizard(models.TransientModel):
         sanitize=False,
         help="Each reference of the supplier's notice and the lots it resolves to.",
     )
-    supplier_found_count = fields.Integer(compute="_compute_supplier_preview")
     supplier_unmatched_count = fields.Integer(
         string="Not Received", compute="_compute_supplier_preview"
     )
@@ -174,7 +173,6 @@ class LotRecallWizard(models.TransientModel):
             wizard.update(
                 {
                     "supplier_preview": wizard._supplier_preview_html(rows) if match else False,
-                    "supplier_found_count": len(match["lots"]) if match else 0,
                     "supplier_unmatched_count": sum(
                         row["result"] == "not_received" for row in rows
                     ),
