@@ -139,6 +139,9 @@ class TestSupplierIntake(SupplierIntakeCase):
         self.lot2.expiration_date = datetime(2026, 4, 20, 12, 0)
         self.lot3.expiration_date = datetime(2026, 3, 15, 12, 0)
         self.lot5.production_date = date(2026, 1, 5)
+        incomplete = self._form(refs=None, supplier_match_by="dates")
+        self.assertFalse(incomplete.lot_ids)
+        self.assertIn("Choose the products and the dates", str(incomplete.supplier_preview))
         wizard_form = self._form(
             refs=None,
             supplier_match_by="dates",
@@ -439,6 +442,10 @@ class TestSupplierIntakeTour(SupplierIntakeCase, HttpCase):
         self.assertEqual(recall.lot_ids, self.lot1 | self.lot2)
         self.assertEqual(recall.supplier_recall_ref, "MS-RC-2026-04")
         self.assertEqual(recall.reason, "Salmonella found by the mill")
+        self.assertEqual(recall.supplier_notice_filename, "ms-rc-2026-04.pdf")
+        self.assertEqual(
+            base64.b64decode(recall.supplier_notice), b"%PDF-1.4 Mill Supplies recall notice"
+        )
         self.assertEqual(
             recall.supplier_ref_ids.mapped("result"), ["found", "other_supplier", "found"]
         )

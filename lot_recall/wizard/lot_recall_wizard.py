@@ -503,11 +503,15 @@ class LotRecallWizard(models.TransientModel):
         references not received from this supplier, as a warning the lots of other
         suppliers."""
         if not rows:
-            return Markup("<p class='text-muted mb-0'>%s</p>") % (
-                self.env._("No lot of these products received from this supplier in this window.")
-                if self.supplier_match_by == "dates"
-                else self.env._("Paste the supplier's lot references, one a line.")
-            )
+            if self.supplier_match_by != "dates":
+                hint = self.env._("Paste the supplier's lot references, one a line.")
+            elif self.supplier_product_ids and (self.supplier_date_from or self.supplier_date_to):
+                hint = self.env._(
+                    "No lot of these products received from this supplier in this window."
+                )
+            else:
+                hint = self.env._("Choose the products and the dates of the supplier's window.")
+            return Markup("<p class='text-muted mb-0'>%s</p>") % hint
         lots = self.env["stock.lot"].browse({row["lot_id"] for row in rows if row["lot_id"]})
         lots.fetch(["name", "product_id"])
         partners = self.env["res.partner"].browse(

@@ -28,6 +28,23 @@ registry.category("web_tour.tours").add("lot_recall_supplier_intake_tour", {
             run: "edit MS-RC-2026-04",
         },
         {
+            content: "Upload the supplier's notice",
+            trigger: ".modal .o_field_widget[name='supplier_notice'] input[type='file']:not(:visible)",
+            run() {
+                const files = new DataTransfer();
+                files.items.add(
+                    new File(["%PDF-1.4 Mill Supplies recall notice"], "ms-rc-2026-04.pdf", {
+                        type: "application/pdf",
+                    })
+                );
+                this.anchor.files = files.files;
+                this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        {
+            trigger: ".modal .o_field_widget[name='supplier_notice'] input:value('ms-rc-2026-04.pdf')",
+        },
+        {
             content: "Paste the references as the supplier's email gives them",
             trigger: ".modal .o_field_widget[name='supplier_lot_refs'] textarea",
             run() {
@@ -68,6 +85,9 @@ registry.category("web_tour.tours").add("lot_recall_supplier_intake_tour", {
         },
         {
             trigger: ".o_form_view .o_field_widget[name='supplier_id']:contains('Mill Supplies Ltd')",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name='supplier_notice'] input:value('ms-rc-2026-04.pdf')",
         },
         {
             trigger: ".o_form_view .o_notebook a:contains(\"Supplier's References\")",
