@@ -427,6 +427,33 @@ class TestSupplierIntakeRpc(SupplierIntakeCase, HttpCase):
             "odoo.exceptions.AccessError",
         )
         self.assertEqual(len(recall.supplier_ref_ids), 4)
+        # The notice's paperwork stays editable over RPC; whose notice it is does not.
+        self.assertIs(
+            self._call(
+                "lr_recall_user",
+                "lot.recall",
+                "write",
+                [recall.ids, {"supplier_recall_ref": "MS-RC-2026-04b"}],
+            ),
+            True,
+        )
+        self.assertEqual(
+            self._call(
+                "lr_recall_user",
+                "lot.recall",
+                "write",
+                [recall.ids, {"supplier_id": self.grain.id}],
+            ),
+            "odoo.exceptions.UserError",
+        )
+        self.assertEqual(recall.supplier_id, self.mill)
+        # The supplier's Recalls button: counted for Recall Users, 0 (not an error) for others.
+        for login, count in (("lr_recall_user", 1), ("lr_si_stock_rpc", 0)):
+            with self.subTest(login=login):
+                [partner] = self._call(
+                    login, "res.partner", "read", [self.mill.ids, ["supplier_recall_count"]]
+                )
+                self.assertEqual(partner["supplier_recall_count"], count)
 
 
 @tagged("post_install", "-at_install")
