@@ -15,6 +15,7 @@
     "data": [
         "security/lot_recall_security.xml",
         "security/lot_recall_lot_security.xml",
+        "security/lot_recall_supplier_ref_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "reports/lot_recall_notice_report.xml",

@@ -134,6 +134,40 @@ def xlsx_as_html(content):
     )
 
 
+def supplier_recall_shots(browser, url, supplier_id):
+    """The Supplier Recall wizard filled from a supplier's email (two references received
+    from the supplier, one never received), then the recall it creates."""
+    browser.open(f"{url}/odoo/action-lot_recall.action_lot_recall", ".o_list_view")
+    context = {
+        "default_intake": "supplier",
+        "default_supplier_id": supplier_id,
+        "default_supplier_recall_ref": "NFM-RC-2026-07",
+        "default_supplier_notice_date": "2026-11-26",
+        "default_supplier_lot_refs": "NM-26-0114 \nnm-26-0121\nNM-26-0133",
+        "default_reason": "Possible Salmonella contamination of these flour lots.",
+        "default_classification": "class_1",
+    }
+    action = {
+        "type": "ir.actions.act_window",
+        "name": "Supplier Recall",
+        "res_model": "lot.recall.wizard",
+        "views": [[False, "form"]],
+        "target": "new",
+        "context": context,
+    }
+    browser.evaluate(f"odoo.__WOWL_DEBUG__.root.env.services.action.doAction({json.dumps(action)})")
+    browser.wait_for(".modal .o_lot_recall_supplier_preview")
+    browser.shot("screenshot_supplier_recall_wizard.png")
+    browser.evaluate("document.querySelector(\".modal button[name='action_confirm']\").click()")
+    browser.wait_for(".o_form_view .o_field_widget[name='supplier_recall_ref']")
+    browser.evaluate(
+        "[...document.querySelectorAll('.o_notebook a')]"
+        '.find(a => a.textContent.includes("Supplier\'s References")).click()'
+    )
+    time.sleep(1)
+    browser.shot("screenshot_supplier_recall_form.png")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://127.0.0.1:8069")
@@ -197,6 +231,9 @@ def main():
         )
         browser.wait_for("table")
         browser.shot("screenshot_recall_xlsx.png")
+        browser.send("Network.setCookie", name=name, value=value, url=url)
+        [mill] = call("res.partner", "search_read", [["name", "=", "Northfield Mills"]], ["id"])
+        supplier_recall_shots(browser, url, mill["id"])
     finally:
         browser.close()
 

@@ -7,6 +7,7 @@ from . import (
     lot_recall_line,
     lot_recall_lot,
     lot_recall_notice,
+    lot_recall_supplier_ref,
     lot_recall_upstream,
     lot_trace,
     mail_mail,

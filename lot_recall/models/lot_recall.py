@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, config
 
 from ..tools import selection_label
+from .lot_recall_supplier_ref import SUPPLIER_DATE_FIELDS
 from .lot_recall_upstream import UPSTREAM_COLUMNS
 
 CLASSIFICATION_HELP = """FDA recall classes:
@@ -72,6 +73,7 @@ GUARDED_FIELDS = frozenset(
         "affected_lot_ids",
         "line_ids",
         "notice_ids",
+        "supplier_ref_ids",
         "trace_date",
         "trace_duration_ms",
         "trace_lot_ids",
@@ -80,6 +82,17 @@ GUARDED_FIELDS = frozenset(
 )
 # Editable on a draft recall; fixed once traced (lots are then added with action_add_lots).
 FROZEN_AFTER_TRACE_FIELDS = frozenset({"company_id", "include_derived", "lot_ids"})
+# What a supplier's notice asked for (the intake's scope), fixed once traced like the lots it
+# resolved to. The notice's number, date and file stay editable: the paperwork may come later.
+SUPPLIER_FROZEN_FIELDS = frozenset(
+    {
+        "supplier_id",
+        "supplier_product_ids",
+        "supplier_date_field",
+        "supplier_date_from",
+        "supplier_date_to",
+    }
+)
 
 
 class LotRecall(models.Model):
@@ -242,6 +255,49 @@ class LotRecall(models.Model):
         copy=False,
         help="Time the last trace took in the database, in milliseconds.",
     )
+    # The supplier's side, when the recall was started from a supplier's recall notice (the
+    # supplier intake of lot.recall.wizard).
+    supplier_id = fields.Many2one(
+        "res.partner",
+        string="Recalling Supplier",
+        index="btree_not_null",
+        tracking=True,
+        help="The supplier (vendor or manufacturer of the lots) whose recall notice started "
+        "this recall.",
+    )
+    supplier_recall_ref = fields.Char(
+        string="Supplier's Recall Number",
+        tracking=True,
+        help="The supplier's own reference of its recall or notice.",
+    )
+    supplier_notice_date = fields.Date(string="Supplier's Notice Date", tracking=True)
+    supplier_notice = fields.Binary(string="Supplier's Notice", attachment=True, copy=False)
+    supplier_notice_filename = fields.Char(copy=False)
+    supplier_product_ids = fields.Many2many(
+        "product.product",
+        "lot_recall_supplier_product_rel",
+        "recall_id",
+        "product_id",
+        string="Supplier's Products",
+        help="The products the supplier's notice is restricted to.",
+    )
+    supplier_date_field = fields.Selection(
+        SUPPLIER_DATE_FIELDS,
+        string="Supplier's Date Window On",
+        help="Set when the supplier recalled its products by a window of dates instead of "
+        "lot references.",
+    )
+    supplier_date_from = fields.Date(string="Supplier's Window From")
+    supplier_date_to = fields.Date(string="Supplier's Window To")
+    supplier_ref_ids = fields.One2many(
+        "lot.recall.supplier.ref",
+        "recall_id",
+        string="Supplier's References",
+        readonly=True,
+        copy=False,
+        help="Each reference of the supplier's notice and what it resolved to when the recall "
+        "was created.",
+    )
 
     @api.depends(
         "line_ids.partner_id",
@@ -354,7 +410,7 @@ class LotRecall(models.Model):
             guarded = GUARDED_FIELDS & set(vals)
             if guarded:
                 raise AccessError(self._guarded_fields_message(guarded))
-            frozen = FROZEN_AFTER_TRACE_FIELDS & set(vals)
+            frozen = (FROZEN_AFTER_TRACE_FIELDS | SUPPLIER_FROZEN_FIELDS) & set(vals)
             traced = self.filtered("trace_date")
             if frozen and traced:
                 raise UserError(

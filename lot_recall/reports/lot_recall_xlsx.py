@@ -98,6 +98,7 @@ class LotRecallXlsx(models.AbstractModel):
                 self._stock_sheet(recall),
                 self._suppliers_sheet(recall),
                 self._notices_sheet(recall),
+                *self._supplier_notice_sheets(recall),
             ]
         )
 
@@ -159,7 +160,9 @@ class LotRecallXlsx(models.AbstractModel):
             (self.env._("Supplier Lot"), "text", 16),
             (self.env._("Expiration Date"), "date", 13),
             (self.env._("Quarantined"), "text", 11),
+            (self.env._("Supplier's Recall"), "text", 16),
         ]
+        named = self._supplier_notice_refs(recall)
         rows = []
         for row in recall.trace_lot_ids.sorted(lambda row: (row.depth, row.lot_id.name, row.id)):
             lot = row.lot_id
@@ -174,6 +177,7 @@ class LotRecallXlsx(models.AbstractModel):
                     lot.supplier_lot_ref,
                     lot.expiration_date and self._local(lot.expiration_date).date(),
                     self.env._("Yes") if lot.quarantined else self.env._("No"),
+                    named.get(lot.id),
                 )
             )
         return self.env._("Lots"), columns, rows
@@ -259,6 +263,51 @@ class LotRecallXlsx(models.AbstractModel):
             for notice in notices
         ]
         return self.env._("Notices"), columns, rows
+
+    # The supplier's notice of a recall started from one -------------------------------------
+
+    def _supplier_notice_refs(self, recall):
+        """{lot id: "<supplier's recall number>: <its references naming the lot>"} of the lots
+        the supplier's notice named (column *Supplier's Recall* of the Lots sheet)."""
+        refs = {}
+        for ref in recall.supplier_ref_ids.filtered(lambda ref: ref.result == "found"):
+            refs.setdefault(ref.lot_id.id, []).append(ref.name)
+        number = recall.supplier_recall_ref or recall.supplier_id.display_name
+        return {lot_id: f"{number}: {', '.join(names)}" for lot_id, names in refs.items()}
+
+    def _supplier_notice_sheets(self, recall):
+        """The sheet *Supplier Notice* of a recall started from a supplier's notice: each
+        reference of the notice and what it resolved to (none for other recalls)."""
+        if not recall.supplier_id:
+            return []
+        columns = [
+            (self.env._("Supplier"), "text", 28),
+            (self.env._("Supplier's Recall"), "text", 16),
+            (self.env._("Notice Date"), "date", 13),
+            (self.env._("Supplier's Reference"), "text", 18),
+            (self.env._("Result"), "text", 22),
+            (self.env._("Lot"), "text", 18),
+            (self.env._("Product"), "text", 30),
+            (self.env._("Supplier Is"), "text", 22),
+            (self.env._("Received"), "number", 11),
+            (self.env._("Received On"), "datetime", 17),
+        ]
+        rows = [
+            (
+                recall.supplier_id.display_name,
+                recall.supplier_recall_ref,
+                recall.supplier_notice_date,
+                ref.name,
+                selection_label(ref, "result"),
+                ref.lot_id.name,
+                ref.product_id.display_name,
+                selection_label(ref, "matched_as") or ref.lot_supplier_id.display_name,
+                ref.quantity_received if ref.lot_id else None,
+                self._local(ref.receipt_date),
+            )
+            for ref in recall.supplier_ref_ids
+        ]
+        return [(self.env._("Supplier Notice"), columns, rows)]
 
     # The expiry digest ---------------------------------------------------------------------
 

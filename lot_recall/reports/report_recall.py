@@ -31,6 +31,7 @@ class ReportRecall(models.AbstractModel):
             "lot_rows": {recall.id: self._lot_rows(recall) for recall in recalls},
             "customer_rows": {recall.id: self._customer_rows(recall) for recall in recalls},
             "timeline": {recall.id: self._timeline(recall) for recall in recalls},
+            "supplier_rows": {recall.id: self._supplier_rows(recall) for recall in recalls},
             # The company of the page layout, when every recall is of the same one.
             "layout_company": companies.sudo() if len(companies) == 1 else False,
         }
@@ -51,6 +52,31 @@ class ReportRecall(models.AbstractModel):
             }
             for lot in recall.affected_lot_ids
         ]
+
+    @api.model
+    def _supplier_rows(self, recall):
+        """One row per reference of the supplier's notice and lot it resolved to, in the
+        notice's order: reference, result, lot, product, supplier is (vendor, manufacturer;
+        for another supplier's lot, that supplier), received quantity and date."""
+        quantity = qweb_formatter(self.env, "float", QUANTITY)
+        when = qweb_formatter(self.env, "datetime", {"widget": "datetime"})
+        rows = []
+        for ref in recall.supplier_ref_ids:
+            lot = ref.lot_id
+            rows.append(
+                {
+                    "name": ref.name,
+                    "result": selection_label(ref, "result"),
+                    "lot": lot.name or "",
+                    "product": lot.product_id.display_name or "",
+                    "matched_as": selection_label(ref, "matched_as")
+                    or ref.lot_supplier_id.display_name
+                    or "",
+                    "quantity": quantity(ref.quantity_received) if lot else "",
+                    "date": when(ref.receipt_date) if ref.receipt_date else "",
+                }
+            )
+        return rows
 
     @api.model
     def _customer_rows(self, recall):

@@ -17,5 +17,6 @@ from . import (
     test_recall_trace,
     test_rpc_access,
     test_security,
+    test_supplier_intake,
     test_tours,
 )
