@@ -73,6 +73,19 @@ class TestSupplierIntake(SupplierIntakeCase):
         self.assertEqual(wizard._supplier_refs(), ["sup-777", "SUP-778", "UNKNOWN-1"])
         self.assertEqual(self.Wizard.new({"supplier_lot_refs": " \n\t\n"})._supplier_refs(), [])
 
+    def test_scanned_gs1_barcodes_give_their_batch(self):
+        # The supplier's labels scanned into the list: element strings with AIs in
+        # parentheses, with a group separator, and a Digital Link URI; their AI 10 is the
+        # reference. A plain reference that happens to read as an AI stays as typed.
+        scans = (
+            "(01)09506000134352(17)271231(10)SUP-777\n"
+            "0109506000134352\x1d10SUP-778\x1d17271231\n"
+            "https://id.example.com/01/09506000134352/10/SUP-777?17=271231\n"
+            "10-2024\n"
+        )
+        wizard = self.Wizard.new({"supplier_lot_refs": scans})
+        self.assertEqual(wizard._supplier_refs(), ["SUP-777", "SUP-778", "10-2024"])
+
     def test_form_fills_the_lots_as_the_user_types(self):
         wizard_form = self._form()
         self.assertEqual(wizard_form.intake, "supplier")

@@ -14,6 +14,7 @@ from odoo.tools.misc import format_date, format_datetime, formatLang
 
 from ..models.lot_recall import CLASSIFICATION_HELP, CLASSIFICATIONS
 from ..models.lot_recall_supplier_ref import SUPPLIER_DATE_FIELDS
+from ..tools.gs1 import gs1_lot_ref
 
 PREVIEW_CUSTOMERS = 10
 # The wizard's fields of the supplier intake, and what the lots found depend on.
@@ -318,12 +319,14 @@ class LotRecallWizard(models.TransientModel):
 
     def _supplier_refs(self):
         """The supplier's lot references pasted in ``supplier_lot_refs``, cleaned: one a line,
-        ends stripped, blank lines dropped, each once in the pasted order (references that
-        differ only in case are one; the first spelling is kept)."""
+        ends stripped, blank lines dropped, a scanned GS1 barcode read as its batch/lot (AI
+        10), each once in the pasted order (references that differ only in case are one; the
+        first spelling is kept)."""
         self.ensure_one()
         refs = {}
-        for line in (self.supplier_lot_refs or "").splitlines():
-            ref = line.strip()
+        # Not splitlines(): it also splits at the group separator (\x1d) of a GS1 scan.
+        for line in (self.supplier_lot_refs or "").replace("\r", "\n").split("\n"):
+            ref = gs1_lot_ref(line) or line.strip()
             if ref:
                 refs.setdefault(ref.lower(), ref)
         return list(refs.values())
