@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import ManufacturingCase
 
@@ -363,4 +364,31 @@ class TestTraceUpstream(ManufacturingCase, HttpCase):
         self.assertEqual(
             [row[:2] for row in rows],
             [("UP-FLOUR", "MILL-A1"), ("UP-FLOUR", "MILL-A1"), ("UP-SUGAR", "SC-77")],
+        )
+
+    def test_rows_stored_before_the_upgrade(self):
+        """Supplier rows stored before the affected lot and the lineage were recorded (receipts
+        of the recalled lots only) get them on upgrade, without a migration script."""
+        recall = self._recall_through_wizard(
+            self.sugar_lot, quarantine=False, include_derived=False
+        )
+        Upstream = self.env["lot.recall.upstream"]
+        Upstream.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE lot_recall_upstream DROP COLUMN affected_lot_id,"
+                " DROP COLUMN recalled_lineage"
+            )
+        )
+        # What updating the module does to the model's table.
+        self.registry.init_models(
+            self.env.cr, [Upstream._name], {"module": "lot_recall"}, install=False
+        )
+        Upstream.invalidate_model()
+        self.assertEqual(
+            [
+                (row.lot_id, row.affected_lot_id, row.recalled_lineage)
+                for row in recall.upstream_ids
+            ],
+            [(self.sugar_lot, self.sugar_lot, True)],
         )
