@@ -2,9 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 QUANTITY = {"widget": "float", "decimal_precision": "Product Unit of Measure"}
+# Lists longer than this print as lines of text rather than as tables (see the template).
+LONG_LIST = 200
+SEPARATOR = Markup(" · ")
 
 
 def qweb_formatter(env, widget, options):
@@ -50,6 +55,7 @@ class ReportLotTrace(models.AbstractModel):
             "traces": traces,
             # The company of the page layout, when every lot was traced in the same one.
             "layout_company": companies.pop().sudo() if len(companies) == 1 else False,
+            "long_list": LONG_LIST,
         }
 
     @api.model
@@ -63,7 +69,7 @@ class ReportLotTrace(models.AbstractModel):
         date = qweb_formatter(self.env, "date", {"widget": "date"})
         quantity = qweb_formatter(self.env, "float", QUANTITY)
         lot_names, uoms = names["stock.lot"], names["uom"]
-        return {
+        values = {
             "company": company,
             "origin": lot._lot_recall_origin_rows(),
             "derived": [
@@ -86,6 +92,7 @@ class ReportLotTrace(models.AbstractModel):
                     "quantity": quantity(row["quantity"]),
                     "returned": quantity(row["returned_quantity"]),
                     "uom": uoms[row["lot_id"]],
+                    "delivered": Markup("%s %s") % (quantity(row["quantity"]), uoms[row["lot_id"]]),
                 }
                 for row in trace["deliveries"]
             ],
@@ -99,6 +106,21 @@ class ReportLotTrace(models.AbstractModel):
                 for row in trace["stock"]
             ],
         }
+        for key, lines_key, columns in (
+            ("derived", "derived_lines", ("lot", "product", "parent", "via", "depth")),
+            (
+                "deliveries",
+                "delivery_lines",
+                ("partner", "reference", "date", "lot", "delivered", "returned"),
+            ),
+        ):
+            rows = values[key]
+            values[lines_key] = (
+                [SEPARATOR.join(row[column] for column in columns) for row in rows]
+                if len(rows) > LONG_LIST
+                else []
+            )
+        return values
 
     @api.model
     def _names(self, trace):
@@ -121,8 +143,12 @@ class ReportLotTrace(models.AbstractModel):
         )
         move_lines.fetch(["reference"])
         line_references = {line.id: line.reference for line in move_lines}
+        # A partner's display name is its stored complete name (but in a context asking for
+        # more, and for a contact without a name): read in one query, where computing it took
+        # 0.4 s for 5,000 customers.
+        partners.fetch(["complete_name"])
         return {
-            "res.partner": {partner.id: partner.display_name for partner in partners},
+            "res.partner": {partner.id: partner.complete_name for partner in partners},
             "stock.lot": {lot.id: lot.name for lot in lots},
             "product": {lot.id: lot.product_id.display_name for lot in lots},
             "uom": {lot.id: lot.product_id.uom_id.name for lot in lots},

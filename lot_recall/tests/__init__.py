@@ -2,6 +2,7 @@ from . import (
     test_expiry_digest,
     test_lot_data,
     test_lot_screens,
+    test_lot_trace_report,
     test_mail_failures,
     test_notice_portal,
     test_notice_print,
