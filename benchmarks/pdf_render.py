@@ -184,12 +184,22 @@ class PdfBench(Bench):
             "affected_lots": len(trace["lots"]),
         }
 
-    def run(self):
+    def run(self, only=None):
+        """Every case, or those whose label contains ``only``."""
         hot_lot = self.info["hot_lot"]
-        self.recall_case(f"recall, {self.customers} customers", self.lots_reaching(self.customers))
-        self.recall_case("recall, hot lot", [hot_lot])
-        self.lot_trace_case("lot trace, 1 lot", self.info["sample_raw_lots"][0])
-        self.lot_trace_case("lot trace, hot lot", hot_lot)
+        cases = {
+            f"recall, {self.customers} customers": lambda label: self.recall_case(
+                label, self.lots_reaching(self.customers)
+            ),
+            "recall, hot lot": lambda label: self.recall_case(label, [hot_lot]),
+            "lot trace, 1 lot": lambda label: self.lot_trace_case(
+                label, self.info["sample_raw_lots"][0]
+            ),
+            "lot trace, hot lot": lambda label: self.lot_trace_case(label, hot_lot),
+        }
+        for label, case in cases.items():
+            if not only or only in label:
+                case(label)
 
 
 def main(argv=None):
@@ -201,10 +211,13 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8375)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept scratch database")
+    parser.add_argument("--db", help="the scratch database (default lot_recall_bench_<size>_pdf)")
+    parser.add_argument("--only", help="run only the cases whose label contains this text")
+    parser.add_argument("--output", help="results file name (default pdf_render_<size>)")
     parser.add_argument("-c", "--conf", default=default_conf())
     args = parser.parse_args(argv)
     source = DB_PREFIX + args.size.lower()
-    db = f"{source}_pdf"
+    db = args.db or f"{source}_pdf"
     odoo.tools.config.parse_config(["-c", args.conf, "--log-level", "warn"])
     if not (args.reuse and os.path.isdir(filestore(db))):
         clone(source, db)
@@ -228,7 +241,7 @@ def main(argv=None):
             info = json.loads(env["ir.config_parameter"].sudo().get_param(MARKER_PARAM))
             bench = PdfBench(env, info, args.budget, args.customers, args.runs)
             env.cr.execute("ANALYZE")
-            bench.run()
+            bench.run(args.only)
             env.cr.rollback()
         with open("/proc/loadavg", encoding="ascii") as loadavg:
             load = loadavg.read().split()[:3]
@@ -246,7 +259,7 @@ def main(argv=None):
         "documents": bench.facts,
     }
     print(json.dumps(output, indent=2))
-    print(f"written {save(output, f'pdf_render_{args.size.lower()}')}")
+    print(f"written {save(output, args.output or f'pdf_render_{args.size.lower()}')}")
 
 
 if __name__ == "__main__":

@@ -190,7 +190,8 @@ class LotRecall(models.Model):
         string="Supplier Receipts",
         readonly=True,
         copy=False,
-        help="The receipts of the recalled lots from suppliers, as found by the last trace.",
+        help="One step back: the receipts from suppliers of the affected lots and of every lot "
+        "that went into them, as found by the last trace.",
     )
     line_ids = fields.One2many(
         "lot.recall.line", "recall_id", string="Affected Deliveries", readonly=True, copy=False
@@ -802,7 +803,7 @@ class LotRecall(models.Model):
         # A re-trace that finds the same rows leaves them alone.
         if _line_key(result["deliveries"]) != set(before.values()):
             self._replace_rows("lot.recall.line", LINE_COLUMNS, result["deliveries"])
-        upstream = self.env["lot.recall.upstream"].sudo()._rows_from_trace(result["upstream"])
+        upstream = self._upstream_rows(affected_ids)
         for model, columns, rows in (
             ("lot.recall.lot", LOT_COLUMNS, result["lots"]),
             ("lot.recall.upstream", UPSTREAM_COLUMNS, upstream),
@@ -822,6 +823,18 @@ class LotRecall(models.Model):
         after = {row["move_line_id"]: row for row in result["deliveries"]}
         self._sync_notices(before, after)
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
+
+    def _upstream_rows(self, affected_ids):
+        """The supplier receipts behind the affected lots ``affected_ids`` (one step back),
+        as stored rows: the receipts of every lot that went into an affected lot, through all
+        manufacturing levels, those of the recalled lots' lineage marked."""
+        Trace = self.env["lot.trace"]
+        upstream = Trace._trace_upstream(affected_ids, self.company_id.id)
+        recalled = Trace._trace_upstream(self.lot_ids.ids, self.company_id.id)
+        lineage = {row["lot_id"] for row in recalled["lots"]}
+        return self.env["lot.recall.upstream"]._rows_from_trace_upstream(
+            upstream, lineage | set(affected_ids)
+        )
 
     def _line_rows(self):
         """{move line id: (its ``LINE_COMPARED`` values)} of this recall's stored delivery

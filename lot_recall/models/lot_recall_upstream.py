@@ -1,9 +1,12 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column, table_exists
 
-# The columns of a supplier receipt with their SQL types: the keys of an ``upstream`` row of
-# ``lot.trace._trace``, stored as they are, and the received quantity.
+# The columns of a supplier receipt with their SQL types: the keys of a ``receipts`` row of
+# ``lot.trace._trace_upstream``, stored as they are, the affected lot it is behind and whether
+# it is in the recalled lineage.
 UPSTREAM_COLUMNS = {
     "lot_id": "int",
     "move_line_id": "int",
@@ -12,12 +15,16 @@ UPSTREAM_COLUMNS = {
     "date": "timestamp",
     "supplier_lot_ref": "varchar",
     "quantity": "numeric",
+    "affected_lot_id": "int",
+    "recalled_lineage": "bool",
 }
 
 
 class LotRecallUpstream(models.Model):
-    """One done receipt of a recalled lot from a supplier, as the recall's last trace found it
-    (where the recalled goods came from: the Suppliers sheet of the export).
+    """One done receipt from a supplier of a lot behind an affected lot of a recall, as the
+    recall's last trace found it: the receipts of the affected lots themselves and of every lot
+    that went into them, through all manufacturing levels ("one step back": the Suppliers sheet
+    of the export).
 
     Written by the trace only (in one INSERT, ``lot.recall._replace_rows``), read by the
     reports.
@@ -52,6 +59,18 @@ class LotRecallUpstream(models.Model):
         readonly=True,
         help="Quantity of the receipt line in the product's unit, when the recall was traced.",
     )
+    affected_lot_id = fields.Many2one(
+        "stock.lot",
+        string="Input Of",
+        readonly=True,
+        help="The affected lot this receipt is behind: the received lot itself when it is "
+        "affected, else the nearest affected lot made from it.",
+    )
+    recalled_lineage = fields.Boolean(
+        readonly=True,
+        help="The received lot is a recalled lot, went into one, or was made from one; "
+        "otherwise it is another input of a lot made from a recalled lot.",
+    )
 
     _sql_constraints = [
         (
@@ -61,22 +80,51 @@ class LotRecallUpstream(models.Model):
         ),
     ]
 
+    def _auto_init(self):
+        # Rows stored before the affected lot and the lineage were recorded are receipts of the
+        # recalled lots themselves.
+        cr = self.env.cr
+        if table_exists(cr, self._table) and not column_exists(cr, self._table, "affected_lot_id"):
+            create_column(cr, self._table, "affected_lot_id", "int4")
+            create_column(cr, self._table, "recalled_lineage", "bool")
+            cr.execute(
+                SQL(
+                    "UPDATE %s SET affected_lot_id = lot_id, recalled_lineage = TRUE",
+                    SQL.identifier(self._table),
+                )
+            )
+        return super()._auto_init()
+
     @api.model
     def _vals_from_trace(self, recall, rows):
         """Create values of ``recall``'s rows from ``rows`` (the ``upstream`` rows of
-        ``lot.trace._trace``), with the received quantity of each receipt line."""
-        return [
-            {"recall_id": recall.id, **{key: row[key] for key in UPSTREAM_COLUMNS}}
-            for row in self._rows_from_trace(rows)
-        ]
-
-    @api.model
-    def _rows_from_trace(self, rows):
-        """``rows`` (the ``upstream`` rows of ``lot.trace._trace``) with the received quantity
-        of each receipt line (``quantity``), as stored."""
+        ``lot.trace._trace``: receipts of the recalled lots, each its own affected lot, in
+        the recalled lineage), with the received quantity of each receipt line."""
         move_lines = self.env["stock.move.line"].browse([row["move_line_id"] for row in rows])
         move_lines.fetch(["quantity_product_uom"])
         return [
-            dict(row, quantity=line.quantity_product_uom)
+            {
+                "recall_id": recall.id,
+                **{key: row[key] for key in UPSTREAM_COLUMNS if key in row},
+                "quantity": line.quantity_product_uom,
+                "affected_lot_id": row["lot_id"],
+                "recalled_lineage": True,
+            }
             for row, line in zip(rows, move_lines, strict=True)
+        ]
+
+    @api.model
+    def _rows_from_trace_upstream(self, upstream, lineage_lot_ids):
+        """The rows stored for a recall (``UPSTREAM_COLUMNS``) from ``upstream``, the answer of
+        ``lot.trace._trace_upstream`` for its affected lots: every receipt, with the affected
+        lot it is behind, in the recalled lineage when its lot is in ``lineage_lot_ids`` (a
+        set: the recalled lots, the lots that went into them and the affected lots)."""
+        behind = {row["lot_id"]: row["root_lot_id"] for row in upstream["lots"]}
+        return [
+            dict(
+                row,
+                affected_lot_id=behind[row["lot_id"]],
+                recalled_lineage=row["lot_id"] in lineage_lot_ids,
+            )
+            for row in upstream["receipts"]
         ]

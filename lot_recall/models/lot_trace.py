@@ -72,6 +72,49 @@ class LotTrace(models.AbstractModel):
         return {"lots": lots, **result}
 
     @api.model
+    def _trace_upstream(self, lot_ids, company_id):
+        """Trace lots upstream within one company, in one SQL statement: one step back to the
+        suppliers ("where did this come from"), through every manufacturing level.
+
+        Follows the manufacturing (and unbuild) consumption links (``stock_move_line_consume_rel``)
+        backwards, from a lot to the lots consumed to make it, transitively; each lot is visited
+        once, however many paths or cycles lead to it. Exactly the links of :meth:`_trace` with
+        ``include_derived``, walked the other way.
+
+        :param lot_ids: ids of the lots to trace (``stock.lot``)
+        :param company_id: id of the company whose moves are traced; moves and partners of
+            other companies are never read
+        :return: a dict of lists of plain dicts (ids, floats, datetimes):
+
+            - ``lots``: the input lots (``depth`` 0) and every lot that went into them:
+              ``lot_id``, ``depth``, ``made_lot_id`` (the lot it went into, one step closer to
+              the input lots), ``via_move_line_id`` (the done move line that made
+              ``made_lot_id`` from it, e.g. a manufacturing order's finished line),
+              ``via_reference`` (that line's reference), ``root_lot_id`` (the input lot it is
+              behind, the nearest one); shortest distances and ties broken as in
+              :meth:`_trace`; ordered by depth, then lot id
+            - ``receipts``: done receipts of all those lots from supplier locations:
+              ``lot_id``, ``product_id``, ``move_line_id``, ``picking_id``, ``partner_id``
+              (commercial partner), ``date``, ``supplier_lot_ref`` (as recorded on the receipt
+              line, else on the lot), ``quantity`` (product UoM); ordered by date, then line
+        """
+        self.env.flush_all()
+        [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
+        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
+        [[result]] = self.env.execute_query(self._trace_upstream_query(list(lot_ids), company_id))
+        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        lots = self._shortest_paths(result["roots"], result["links"])
+        root_of = {}
+        for row in lots:
+            made_lot_id = row.pop("parent_lot_id")
+            row["made_lot_id"] = made_lot_id
+            row["root_lot_id"] = root_of[made_lot_id] if made_lot_id else row["lot_id"]
+            root_of[row["lot_id"]] = row["root_lot_id"]
+        for row in result["receipts"]:
+            row["date"] = row["date"] and datetime.fromisoformat(row["date"])
+        return {"lots": lots, "receipts": result["receipts"]}
+
+    @api.model
     def _shortest_paths(self, roots, links):
         """The ``lots`` rows of :meth:`_trace`: a breadth-first search from the ``roots`` (lot
         ids, depth 0) over the distinct ``links`` ``[parent_lot_id, lot_id, via_move_line_id,
@@ -255,4 +298,79 @@ SELECT json_build_object(
             lot_ids=lot_ids,
             company=company_id,
             include_derived=bool(include_derived),
+        )
+
+    @api.model
+    def _trace_upstream_query(self, lot_ids, company_id):
+        return SQL(
+            """
+WITH RECURSIVE locations AS (
+    SELECT COALESCE(array_agg(id) FILTER (WHERE usage = 'supplier'), '{}') AS supplier,
+           COALESCE(array_agg(id) FILTER (WHERE usage = 'production'), '{}') AS production
+      FROM stock_location
+),
+roots AS (
+    SELECT lot.id AS lot_id FROM stock_lot lot WHERE lot.id = ANY(%(lot_ids)s)
+),
+walk (lot_id, made_lot_id, via_move_line_id, via_reference) AS (
+    -- As in _trace: lot rows (made_lot_id NULL), expanded once each (UNION), and link rows
+    -- from a lot to a lot consumed to make it, never expanded.
+    SELECT lot_id, NULL::integer, NULL::integer, NULL::varchar FROM roots
+ UNION
+    SELECT step.*
+      FROM walk
+     CROSS JOIN locations
+     CROSS JOIN LATERAL (
+           -- The lot's done lines that consumed lines (a manufacturing order's finished line,
+           -- an unbuild order's component line), and the lots of the consumed lines: the
+           -- links of _trace the other way round.
+           SELECT input.lot_id, output.id, output.reference
+             FROM stock_move_line output
+             JOIN stock_move_line_consume_rel rel ON rel.consume_line_id = output.id
+             JOIN stock_move_line input
+               ON input.id = rel.produce_line_id AND input.state = 'done'
+              AND input.company_id = %(company)s
+              AND input.location_dest_id = ANY(locations.production)
+            WHERE output.lot_id = walk.lot_id AND output.state = 'done'
+              AND output.company_id = %(company)s
+              AND input.lot_id IS NOT NULL AND input.lot_id <> walk.lot_id
+           OFFSET 0
+           ) link
+     CROSS JOIN LATERAL (
+           VALUES (link.lot_id, NULL::integer, NULL::integer, NULL::varchar),
+                  (link.lot_id, walk.lot_id, link.id, link.reference)
+           ) step
+     WHERE walk.made_lot_id IS NULL
+),
+receipts AS (
+    SELECT ml.lot_id, ml.product_id, ml.id AS move_line_id, ml.picking_id, ml.date,
+           ml.quantity_product_uom AS quantity,
+           COALESCE(partner.commercial_partner_id, partner.id) AS partner_id,
+           COALESCE(ml.supplier_lot_ref, lot.supplier_lot_ref) AS supplier_lot_ref
+      FROM walk
+     CROSS JOIN locations
+     CROSS JOIN LATERAL (
+           SELECT * FROM stock_move_line line
+            WHERE line.lot_id = walk.lot_id AND line.state = 'done'
+              AND line.company_id = %(company)s
+           OFFSET 0
+           ) ml
+      JOIN stock_lot lot ON lot.id = ml.lot_id
+      LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
+      LEFT JOIN res_partner partner ON partner.id = COALESCE(
+           picking.partner_id,
+           (SELECT move.partner_id FROM stock_move move WHERE move.id = ml.move_id))
+     WHERE walk.made_lot_id IS NULL AND ml.location_id = ANY(locations.supplier)
+)
+SELECT json_build_object(
+    'roots', (SELECT COALESCE(json_agg(lot_id), '[]') FROM roots),
+    'links', (SELECT COALESCE(json_agg(json_build_array(
+                  made_lot_id, lot_id, via_move_line_id, via_reference)), '[]')
+                FROM walk WHERE made_lot_id IS NOT NULL),
+    'receipts', (SELECT COALESCE(json_agg(receipts ORDER BY date, move_line_id), '[]')
+                   FROM receipts)
+)
+""",
+            lot_ids=lot_ids,
+            company=company_id,
         )

@@ -10,6 +10,7 @@ from odoo.tools import SQL, index_exists
 
 from odoo.addons.stock.models.stock_lot import StockLot as StockLotBase
 
+from ..reports.report_lot_trace import QUANTITY, qweb_formatter
 from ..tools.gs1 import gs1_receipt_values
 
 LOT_REF_MAX_LENGTH = 64
@@ -128,6 +129,14 @@ class StockLot(models.Model):
         "expiration, best before and production dates the lot's. Its GTIN must be the "
         "product's or one of its packagings'.",
     )
+    origin_html = fields.Html(
+        string="Origin",
+        compute="_compute_origin_html",
+        groups="stock.group_stock_user",
+        help="One step back: the receipts of this lot from suppliers and, for a lot we made, "
+        "every lot that went into it through all manufacturing levels, with its supplier, "
+        "supplier lot and receipt.",
+    )
 
     def init(self):
         # The quarantine looks up the open (reserved) move lines of thousands of lots at once;
@@ -241,6 +250,16 @@ class StockLot(models.Model):
         if self.gs1_scan:
             self.update(self._lot_recall_gs1_values(self.gs1_scan))
             self.gs1_scan = False
+
+    @api.depends_context("company")
+    def _compute_origin_html(self):
+        for lot in self:
+            if not lot.id:
+                lot.origin_html = False
+                continue
+            lot.origin_html = self.env["ir.qweb"]._render(
+                "lot_recall.lot_origin_table", {"rows": lot._lot_recall_origin_rows()}
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -563,6 +582,71 @@ SELECT json_build_object(
                 )
             )
         self.check_access("read")
+
+    def _lot_recall_origin_rows(self):
+        """The rows of this lot's Origin (its form's tab and the lot trace PDF), after the
+        access checks of every public reader of the trace engine: one per receipt from a
+        supplier of this lot and of every lot that went into it (``lot.trace._trace_upstream``),
+        and one for a lot that went into it without a receipt (a lot made from others, whose
+        rows follow). Plain text, formatted as QWeb shows it, nearest lots first."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        self._lot_recall_check_trace_access(company, group="stock.group_stock_user")
+        upstream = self.env["lot.trace"]._trace_upstream(self.ids, company.id)
+        receipts = defaultdict(list)
+        for row in upstream["receipts"]:
+            receipts[row["lot_id"]].append(row)
+        rows = upstream["receipts"]
+        lots = self.browse({row["lot_id"] for row in upstream["lots"]})
+        lots.fetch(["name", "product_id"])
+        partners = self.env["res.partner"].browse({row["partner_id"] for row in rows} - {None})
+        pickings = self.env["stock.picking"].browse({row["picking_id"] for row in rows} - {None})
+        lines = self.env["stock.move.line"].browse(
+            row["move_line_id"] for row in rows if not row["picking_id"]
+        )
+        lines.fetch(["reference"])
+        line_references = {line.id: line.reference for line in lines}
+        picking_names = {picking["id"]: picking["name"] for picking in pickings.read(["name"])}
+        partner_names = {partner.id: partner.display_name for partner in partners}
+        date = qweb_formatter(self.env, "date", {"widget": "date"})
+        quantity = qweb_formatter(self.env, "float", QUANTITY)
+        result = []
+        for lot_row in upstream["lots"]:
+            lot = lots.browse(lot_row["lot_id"])
+            common = {
+                "lot": lot.name,
+                "product": lot.product_id.display_name,
+                "depth": lot_row["depth"],
+                "made_lot": lots.browse(lot_row["made_lot_id"]).name or "",
+                "via": lot_row["via_reference"] or "",
+            }
+            result.extend(
+                dict(
+                    common,
+                    partner=partner_names.get(row["partner_id"], ""),
+                    supplier_lot_ref=row["supplier_lot_ref"] or "",
+                    receipt=picking_names.get(row["picking_id"])
+                    or line_references.get(row["move_line_id"])
+                    or "",
+                    date=date(row["date"]),
+                    quantity=quantity(row["quantity"]),
+                    uom=lot.product_id.uom_id.name,
+                )
+                for row in receipts[lot.id]
+            )
+            if lot_row["depth"] and not receipts[lot.id]:
+                result.append(
+                    dict(
+                        common,
+                        partner="",
+                        supplier_lot_ref="",
+                        receipt="",
+                        date="",
+                        quantity="",
+                        uom="",
+                    )
+                )
+        return result
 
     def _lot_recall_blocked(self):
         """These lots that must not leave our warehouse nor be reserved: under an active real

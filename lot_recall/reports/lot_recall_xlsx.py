@@ -215,6 +215,10 @@ class LotRecallXlsx(models.AbstractModel):
             (self.env._("Receipt Date"), "datetime", 17),
             (self.env._("Quantity"), "number", 11),
             (self.env._("Unit"), "text", 8),
+            # One step back: the affected lot each supplier lot went into, and whether it
+            # carries the recalled goods or is another input of a lot made from them.
+            (self.env._("Input Of Affected Lot"), "text", 18),
+            (self.env._("Recalled Lineage"), "text", 11),
         ]
         rows = [
             (
@@ -226,6 +230,8 @@ class LotRecallXlsx(models.AbstractModel):
                 self._local(row.date),
                 row.quantity,
                 row.product_uom_id.name,
+                row.affected_lot_id.name,
+                self.env._("Yes") if row.recalled_lineage else self.env._("No"),
             )
             for row in recall.upstream_ids.sorted(
                 lambda row: (row.date or datetime.min, row.move_line_id.id)

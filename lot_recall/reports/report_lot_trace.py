@@ -2,9 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 QUANTITY = {"widget": "float", "decimal_precision": "Product Unit of Measure"}
+# Lists longer than this print as lines of text rather than as tables (see the template).
+LONG_LIST = 200
+SEPARATOR = Markup(" · ")
 
 
 def qweb_formatter(env, widget, options):
@@ -26,8 +31,9 @@ def qweb_formatter(env, widget, options):
 
 
 class ReportLotTrace(models.AbstractModel):
-    """Values of the lot trace report: where a lot came from (supplier receipts, the lots it
-    was made from) and where it went (lots made from it, customer deliveries, stock held).
+    """Values of the lot trace report: where a lot came from (its Origin: supplier receipts,
+    the lots it was made from through every level, with theirs) and where it went (lots made
+    from it, customer deliveries, stock held).
 
     A lot can reach thousands of customers: the rows are read in one batch per model and handed
     to the template as text, formatted by Odoo's own QWeb converters (what ``t-options`` would
@@ -49,6 +55,7 @@ class ReportLotTrace(models.AbstractModel):
             "traces": traces,
             # The company of the page layout, when every lot was traced in the same one.
             "layout_company": companies.pop().sudo() if len(companies) == 1 else False,
+            "long_list": LONG_LIST,
         }
 
     @api.model
@@ -58,46 +65,13 @@ class ReportLotTrace(models.AbstractModel):
         company = lot.company_id or self.env.company
         lot._lot_recall_check_trace_access(company, group="stock.group_stock_user")
         trace = self.env["lot.trace"]._trace(lot.ids, company.id, include_derived=True)
-        made_from = (
-            self.env["stock.move.line"]
-            .search(
-                [
-                    ("lot_id", "=", lot.id),
-                    ("state", "=", "done"),
-                    ("consume_line_ids", "!=", False),
-                ]
-            )
-            .consume_line_ids.filtered("lot_id")
-            .sorted(lambda line: (line.date, line.id))
-        )
         names = self._names(trace)
         date = qweb_formatter(self.env, "date", {"widget": "date"})
         quantity = qweb_formatter(self.env, "float", QUANTITY)
         lot_names, uoms = names["stock.lot"], names["uom"]
-        return {
+        values = {
             "company": company,
-            "receipts": [
-                {
-                    "partner": names["res.partner"].get(row["partner_id"], ""),
-                    "reference": names["reference"][row["move_line_id"]],
-                    "date": date(row["date"]),
-                    "supplier_lot_ref": row["supplier_lot_ref"] or "",
-                    "quantity": quantity(names["move_quantity"][row["move_line_id"]]),
-                    "uom": uoms[row["lot_id"]],
-                }
-                for row in trace["upstream"]
-            ],
-            "made_from": [
-                {
-                    "reference": line.reference or "",
-                    "date": date(line.date),
-                    "lot": line.lot_id.name,
-                    "product": line.product_id.display_name,
-                    "quantity": quantity(line.quantity_product_uom),
-                    "uom": line.product_id.uom_id.name,
-                }
-                for line in made_from
-            ],
+            "origin": lot._lot_recall_origin_rows(),
             "derived": [
                 {
                     "lot": lot_names[row["lot_id"]],
@@ -118,6 +92,7 @@ class ReportLotTrace(models.AbstractModel):
                     "quantity": quantity(row["quantity"]),
                     "returned": quantity(row["returned_quantity"]),
                     "uom": uoms[row["lot_id"]],
+                    "delivered": Markup("%s %s") % (quantity(row["quantity"]), uoms[row["lot_id"]]),
                 }
                 for row in trace["deliveries"]
             ],
@@ -131,35 +106,49 @@ class ReportLotTrace(models.AbstractModel):
                 for row in trace["stock"]
             ],
         }
+        for key, lines_key, columns in (
+            ("derived", "derived_lines", ("lot", "product", "parent", "via", "depth")),
+            (
+                "deliveries",
+                "delivery_lines",
+                ("partner", "reference", "date", "lot", "delivered", "returned"),
+            ),
+        ):
+            rows = values[key]
+            values[lines_key] = (
+                [SEPARATOR.join(row[column] for column in columns) for row in rows]
+                if len(rows) > LONG_LIST
+                else []
+            )
+        return values
 
     @api.model
     def _names(self, trace):
         """The names the rows of ``trace`` show, read once per model for all rows: partners,
-        lots (with their product and its unit), locations, and each move line's reference
-        (its transfer's name, else its own reference) and quantity."""
-        rows = trace["upstream"] + trace["deliveries"]
+        lots (with their product and its unit), locations, and each delivery line's reference
+        (its transfer's name, else its own reference)."""
+        rows = trace["deliveries"]
         partners = self.env["res.partner"].browse({row["partner_id"] for row in rows} - {None})
         lots = self.env["stock.lot"].browse(
-            {
-                row["lot_id"]
-                for key in ("lots", "deliveries", "stock", "upstream")
-                for row in trace[key]
-            }
+            {row["lot_id"] for key in ("lots", "deliveries", "stock") for row in trace[key]}
         )
         locations = self.env["stock.location"].browse(
             {row["location_id"] for row in trace["stock"]}
         )
         pickings = self.env["stock.picking"].browse({row["picking_id"] for row in rows} - {None})
         picking_names = {picking["id"]: picking["name"] for picking in pickings.read(["name"])}
-        # Quantities of the receipts, references of the lines moved without a transfer.
+        # References of the lines moved without a transfer.
         move_lines = self.env["stock.move.line"].browse(
-            {row["move_line_id"] for row in trace["upstream"]}
-            | {row["move_line_id"] for row in rows if not row["picking_id"]}
+            {row["move_line_id"] for row in rows if not row["picking_id"]}
         )
-        move_lines.fetch(["reference", "quantity_product_uom"])
+        move_lines.fetch(["reference"])
         line_references = {line.id: line.reference for line in move_lines}
+        # A partner's display name is its stored complete name (but in a context asking for
+        # more, and for a contact without a name): read in one query, where computing it took
+        # 0.4 s for 5,000 customers.
+        partners.fetch(["complete_name"])
         return {
-            "res.partner": {partner.id: partner.display_name for partner in partners},
+            "res.partner": {partner.id: partner.complete_name for partner in partners},
             "stock.lot": {lot.id: lot.name for lot in lots},
             "product": {lot.id: lot.product_id.display_name for lot in lots},
             "uom": {lot.id: lot.product_id.uom_id.name for lot in lots},
@@ -170,5 +159,4 @@ class ReportLotTrace(models.AbstractModel):
                 or ""
                 for row in rows
             },
-            "move_quantity": {line.id: line.quantity_product_uom for line in move_lines},
         }

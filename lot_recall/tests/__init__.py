@@ -3,6 +3,7 @@ from . import (
     test_gs1,
     test_lot_data,
     test_lot_screens,
+    test_lot_trace_report,
     test_mail_failures,
     test_notice_portal,
     test_notice_print,

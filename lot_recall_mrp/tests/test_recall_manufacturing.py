@@ -149,15 +149,15 @@ class TestRecallManufacturing(ManufacturingCase):
             "Beta Bakery",
         ):
             self.assertIn(expected, html)
-        # Upstream from the cake: the bread lot it was made from, through the cake MO.
+        # Upstream from the cake: the bread lot it was made from, through the cake MO, and
+        # the flour lot that went into the bread, through the bread MO.
         html = str(
             report._render_qweb_html(
                 "lot_recall.action_report_lot_trace", cake.lot_producing_id.ids
             )[0]
         )
-        self.assertIn("Made from", html)
-        self.assertIn("MF-BREAD-1", html)
-        self.assertIn(cake.name, html)
+        for expected in ("Went Into", "MF-BREAD-1", cake.name, "MF-FLOUR-1", bread.name):
+            self.assertIn(expected, html)
 
         recall = self._recall_through_wizard(self.flour_lot)
         book = load_workbook(io.BytesIO(self.env["lot.recall.xlsx"]._recall_xlsx(recall)))

@@ -145,3 +145,28 @@ class TestTraceDepth(ManufacturingCase):
         self.assertEqual(lots[chain[3].id], (3, chain[2].id))
         self.assertEqual(lots[self.x.id], (3, chain[2].id))
         self.assertEqual(len(lots), 18)
+
+    def test_upstream_is_the_same_walk_the_other_way(self):
+        """From every lot, upstream reaches exactly the lots whose downstream trace reaches it,
+        at the same shortest distance, through the deep genealogy and its rework cycle."""
+        Trace = self.env["lot.trace"]
+        lots = self.env["stock.lot"].concat(*self.chain, self.x, self.y, self.a, self.b)
+        lots |= self.c | self.d
+        downstream = {
+            lot.id: {row["lot_id"]: row["depth"] for row in self._lots(lot)} for lot in lots
+        }
+        for lot in lots:
+            upstream = Trace._trace_upstream(lot.ids, self.company.id)
+            self.assertEqual(
+                {row["lot_id"]: row["depth"] for row in upstream["lots"]},
+                {
+                    source: depths[lot.id]
+                    for source, depths in downstream.items()
+                    if lot.id in depths
+                },
+                lot.name,
+            )
+        # Only L0 was received from a supplier: the one receipt behind Y (through X and the
+        # chain).
+        receipts = Trace._trace_upstream(self.y.ids, self.company.id)["receipts"]
+        self.assertEqual([row["lot_id"] for row in receipts], [self.chain[0].id])
