@@ -9,6 +9,7 @@ from . import (
     lot_recall_notice,
     lot_recall_upstream,
     lot_trace,
+    lot_trace_request,
     mail_mail,
     product_template,
     res_company,

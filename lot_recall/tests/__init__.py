@@ -18,4 +18,5 @@ from . import (
     test_rpc_access,
     test_security,
     test_tours,
+    test_trace_request,
 )
