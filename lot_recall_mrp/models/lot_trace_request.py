@@ -10,7 +10,7 @@ class LotTraceRequest(models.Model):
     def _trace_events(self):
         """Add the transformation events: done manufacturing orders of the request's company
         and dates (completion: the date of their finished lines) that consumed or produced a
-        product or lot of the request's scope.
+        product or lot of the request's scope, with all their inputs.
 
         One row per finished line and component lot: ``production_id``, ``reference`` (the
         order), ``date``, ``location_id`` (where the finished goods went: ours),
@@ -40,7 +40,11 @@ SELECT production.id AS production_id, production.name AS reference,
   JOIN stock_move_line input ON input.id = rel.produce_line_id AND input.state = 'done'
  WHERE output.state = 'done' AND output.company_id = %(company)s
    AND output.date >= %(start)s AND output.date < %(end)s
-   AND (%(output_scope)s OR %(input_scope)s)
+   -- Every input of an order that made or consumed something asked about.
+   AND (%(output_scope)s OR EXISTS (
+        SELECT 1 FROM stock_move_line_consume_rel scoped_rel
+          JOIN stock_move_line scoped ON scoped.id = scoped_rel.produce_line_id
+         WHERE scoped_rel.consume_line_id = output.id AND %(input_scope)s))
  GROUP BY production.id, output.id, input.lot_id, input.product_id
  ORDER BY output.date, production.name, output.id, input.product_id, input.lot_id
                 """,
@@ -48,7 +52,7 @@ SELECT production.id AS production_id, production.name AS reference,
                 start=start,
                 end=end,
                 output_scope=self._scope_condition("output"),
-                input_scope=self._scope_condition("input"),
+                input_scope=self._scope_condition("scoped"),
             )
         )
         return events

@@ -3,4 +3,5 @@ from . import (
     test_recall_lots_mrp,
     test_recall_manufacturing,
     test_trace_depth,
+    test_trace_request_mrp,
 )
