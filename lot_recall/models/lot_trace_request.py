@@ -196,8 +196,11 @@ class LotTraceRequest(models.Model):
         for request in self:
             request._check_export_access()
             events = request._trace_events()
-            xlsx = self.env["lot.trace.request.xlsx"]._request_xlsx(request, events)
-            epcis = self.env["lot.trace.request.epcis"]._document(request, events)
+            records = request._event_records(events)
+            xlsx, gap_count = self.env["lot.trace.request.xlsx"]._request_xlsx(
+                request, events, records
+            )
+            epcis = self.env["lot.trace.request.epcis"]._document(request, events, records)
             request._attach_exports(
                 [
                     (f"{request.name}.xlsx", xlsx, XLSX_MIMETYPE),
@@ -220,7 +223,7 @@ class LotTraceRequest(models.Model):
                     receiving=len(events["receiving"]),
                     transformation=len(events.get("transformation", [])),
                     shipping=len(events["shipping"]),
-                    gaps=len(self.env["lot.trace.request.xlsx"]._gaps(request, events)),
+                    gaps=gap_count,
                 )
             )
         return True
@@ -378,6 +381,31 @@ SELECT ml.picking_id,
                 condition=condition,
             )
         )
+
+    def _event_records(self, events):
+        """The records ``events`` refer to, each model browsed once for all rows (read in
+        batches by the builders): ``{"request": self, "lots": {id: lot}, "products": ...,
+        "partners": ..., "locations": ...}``."""
+        self.ensure_one()
+        ids = {"lots": set(), "products": set(), "partners": set(), "locations": set()}
+        for rows in events.values():
+            for row in rows:
+                for prefix in ("", "input_", "output_"):
+                    ids["lots"].add(row.get(f"{prefix}lot_id"))
+                    ids["products"].add(row.get(f"{prefix}product_id"))
+                ids["partners"].add(row.get("partner_id"))
+                ids["locations"].add(row.get("location_id"))
+        models = {
+            "lots": "stock.lot",
+            "products": "product.product",
+            "partners": "res.partner",
+            "locations": "stock.location",
+        }
+        records = {"request": self}
+        for key, model in models.items():
+            recordset = self.env[model].browse(sorted(ids[key] - {None}))
+            records[key] = {record.id: record for record in recordset}
+        return records
 
     def _attach_exports(self, files):
         """Attach ``files`` (``(name, bytes, mimetype)``) to this request, replacing the

@@ -54,10 +54,13 @@ class LotTraceRequestEpcis(models.AbstractModel):
     _description = "Traceability Request EPCIS 2.0 Export"
 
     @api.model
-    def _document(self, request, events):
+    def _document(self, request, events, records):
         """The ``EPCISDocument`` (a dict, for ``json.dumps``) of ``events``
-        (``lot.trace.request._trace_events``) of ``request``."""
-        ids = _Identifiers(self.env, request)
+        (``lot.trace.request._trace_events``) of ``request``.
+
+        :param records: ``lot.trace.request._event_records(events)``
+        """
+        ids = _Identifiers(self.env, records)
         event_list = [
             *self._object_events(ids, events["receiving"], "receiving"),
             *self._object_events(ids, events["shipping"], "shipping"),
@@ -83,8 +86,8 @@ class LotTraceRequestEpcis(models.AbstractModel):
         for transfer_rows in transfers.values():
             first = transfer_rows[0]
             date = max(row["date"] for row in transfer_rows)
-            other = ids.party(first["partner_id"])
-            ours = ids.party(ids.our_partner_id(first["location_id"]))
+            other = ids.party(ids.records["partners"].get(first["partner_id"]))
+            ours = ids.party(ids.our_partner(first["location_id"]))
             source, destination = (other, ours) if biz_step == "receiving" else (ours, other)
             event = {
                 "type": "ObjectEvent",
@@ -170,9 +173,9 @@ class _Identifiers:
     - a business transaction: ``{base URL}/lot_recall/id/transaction/{reference}``.
     """
 
-    def __init__(self, env, request):
+    def __init__(self, env, records):
         self.env = env
-        self.request = request
+        self.records = records
         self.base = env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
         self.tz = pytz.timezone(env.context.get("tz") or env.user.tz or "UTC")
         self.uom_codes = {}
@@ -180,6 +183,9 @@ class _Identifiers:
             uom = env.ref(xmlid, raise_if_not_found=False)
             if uom:
                 self.uom_codes[uom.id] = code
+        # Per export: {uom id: (factor to the unit written, its code)}, {partner id: URI}.
+        self.units = {}
+        self.parties = {}
 
     def offset(self, date):
         """``±HH:MM``: the offset of the user's time zone from UTC at ``date`` (naive UTC)."""
@@ -200,33 +206,47 @@ class _Identifiers:
     def quantity(self, product_id, lot_id, quantity):
         """A ``quantityList`` element: the product lot's class, its quantity (in the product's
         unit, or in its category's reference unit when only that one has a code) and unit."""
-        product = self.env["product.product"].browse(product_id)
-        lot = self.env["stock.lot"].browse(lot_id) if lot_id else None
-        uom = product.uom_id
-        code = self.uom_codes.get(uom.id)
-        if not code:
-            reference = uom.category_id.uom_ids.filtered(lambda u: u.uom_type == "reference")[:1]
-            if reference:
-                quantity = uom._compute_quantity(quantity, reference, round=False)
-                code = self.uom_codes.get(reference.id)
-        element = {"epcClass": self.epc_class(product, lot), "quantity": float(quantity)}
+        product = self.records["products"][product_id]
+        lot = self.records["lots"].get(lot_id)
+        factor, code = self.unit(product.uom_id)
+        element = {
+            "epcClass": self.epc_class(product, lot),
+            "quantity": float(quantity) * factor,
+        }
         if code:
             element["uom"] = code
         return element
 
-    def party(self, partner_id):
-        if not partner_id:
-            return None
-        partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
-        gln = (partner.barcode or "").strip()
-        if GLN_RE.fullmatch(gln) and gs1_check_digit_ok(gln):
-            return f"https://id.gs1.org/417/{gln}"
-        return f"{self.base}/lot_recall/id/party/{partner.id}"
+    def unit(self, uom):
+        """``(factor, code)``: how a quantity in ``uom`` is written (multiplied by factor, in
+        the unit of that code, ``None`` for a count)."""
+        if uom.id not in self.units:
+            factor, code = 1.0, self.uom_codes.get(uom.id)
+            if not code:
+                reference = uom.category_id.uom_ids.filtered(lambda u: u.uom_type == "reference")
+                if reference[:1]:
+                    factor = uom._compute_quantity(1.0, reference[:1], round=False)
+                    code = self.uom_codes.get(reference[:1].id)
+            self.units[uom.id] = (factor, code)
+        return self.units[uom.id]
 
-    def our_partner_id(self, location_id):
-        location = self.env["stock.location"].browse(location_id)
-        warehouse = location.warehouse_id
-        return (warehouse.partner_id or self.request.company_id.partner_id).id
+    def party(self, partner):
+        """The URI of ``partner``'s company (``None`` for no partner)."""
+        if not partner:
+            return None
+        if partner.id not in self.parties:
+            commercial = partner.commercial_partner_id
+            gln = (commercial.barcode or "").strip()
+            if GLN_RE.fullmatch(gln) and gs1_check_digit_ok(gln):
+                self.parties[partner.id] = f"https://id.gs1.org/417/{gln}"
+            else:
+                self.parties[partner.id] = f"{self.base}/lot_recall/id/party/{commercial.id}"
+        return self.parties[partner.id]
+
+    def our_partner(self, location_id):
+        """The address of our location: its warehouse's, else the company's."""
+        location = self.records["locations"][location_id]
+        return location.warehouse_id.partner_id or self.records["request"].company_id.partner_id
 
     def location(self, location_id):
         return f"{self.base}/lot_recall/id/location/{location_id}"

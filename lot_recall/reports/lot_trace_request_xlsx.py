@@ -20,55 +20,29 @@ class LotTraceRequestXlsx(models.AbstractModel):
     _description = "Traceability Request Spreadsheet (FSMA 204)"
 
     @api.model
-    def _request_xlsx(self, request, events):
-        """The bytes of the spreadsheet of ``events`` (``lot.trace.request._trace_events``)."""
-        context = self._context_records(request, events)
-        sheets = [self._receiving_sheet(context, events["receiving"])]
+    def _request_xlsx(self, request, events, records):
+        """The spreadsheet of ``events`` (``lot.trace.request._trace_events``) of ``request``:
+        ``(its bytes, the number of rows of its Gaps tab)``.
+
+        :param records: ``lot.trace.request._event_records(events)``
+        """
+        gaps = self._gaps(request, events, records)
+        sheets = [self._receiving_sheet(records, events["receiving"])]
         if "transformation" in events:
-            sheets.append(self._transformation_sheet(context, events["transformation"]))
-        sheets.append(self._shipping_sheet(context, events["shipping"]))
-        sheets.append(self._gaps_sheet(self._gaps(request, events, context)))
-        return self.env["lot.recall.xlsx"]._workbook(sheets)
-
-    # The records the rows name, read in batches -------------------------------------------
+            sheets.append(self._transformation_sheet(records, events["transformation"]))
+        sheets.append(self._shipping_sheet(records, events["shipping"]))
+        sheets.append(self._gaps_sheet(gaps))
+        return self.env["lot.recall.xlsx"]._workbook(sheets), len(gaps)
 
     @api.model
-    def _context_records(self, request, events):
-        """The records the rows refer to, each model browsed once (prefetched together)."""
-        ids = {"lot": set(), "product": set(), "partner": set(), "location": set()}
-        for rows in events.values():
-            for row in rows:
-                for prefix in ("", "input_", "output_"):
-                    if row.get(f"{prefix}lot_id"):
-                        ids["lot"].add(row[f"{prefix}lot_id"])
-                    if row.get(f"{prefix}product_id"):
-                        ids["product"].add(row[f"{prefix}product_id"])
-                if row.get("partner_id"):
-                    ids["partner"].add(row["partner_id"])
-                if row.get("location_id"):
-                    ids["location"].add(row["location_id"])
-        lots = self.env["stock.lot"].browse(sorted(ids["lot"]))
-        products = self.env["product.product"].browse(sorted(ids["product"]))
-        locations = self.env["stock.location"].browse(sorted(ids["location"]))
-        lots.fetch(["name", "supplier_id", "manufacturer_id"])
-        products.fetch(["display_name", "uom_id", "packaging_ids", "barcode", "product_tmpl_id"])
-        return {
-            "request": request,
-            "lots": {lot.id: lot for lot in lots},
-            "products": {product.id: product for product in products},
-            "partners": {p.id: p for p in self.env["res.partner"].browse(sorted(ids["partner"]))},
-            "locations": {location.id: location for location in locations},
-        }
-
-    @api.model
-    def _our_partner(self, context, location_id):
+    def _our_partner(self, records, location_id):
         """The address of our location ``location_id``: its warehouse's, else the company's."""
-        location = context["locations"].get(location_id)
+        location = records["locations"].get(location_id)
         warehouse = location and location.warehouse_id
-        return (warehouse and warehouse.partner_id) or context["request"].company_id.partner_id
+        return (warehouse and warehouse.partner_id) or records["request"].company_id.partner_id
 
     @api.model
-    def _tlc_source(self, context, lot, our_partner):
+    def _tlc_source(self, records, lot, our_partner):
         """Where the traceability lot code was assigned: the lot's manufacturer, else its
         supplier, else us (a lot we made or numbered)."""
         if not lot:
@@ -148,7 +122,7 @@ class LotTraceRequestXlsx(models.AbstractModel):
 
     # The tabs ----------------------------------------------------------------------------
 
-    def _ship_or_receive_sheet(self, context, rows, title, other, ours, date_title, doc_type):
+    def _ship_or_receive_sheet(self, records, rows, title, other, ours, date_title, doc_type):
         columns = [
             (self.env._("Traceability Lot Code"), "text", 18),
             (self.env._("Quantity"), "number", 11),
@@ -163,28 +137,28 @@ class LotTraceRequestXlsx(models.AbstractModel):
         values = []
         xlsx = self.env["lot.recall.xlsx"]
         for row in rows:
-            lot = context["lots"].get(row["lot_id"])
-            product = context["products"][row["product_id"]]
-            our_partner = self._our_partner(context, row["location_id"])
+            lot = records["lots"].get(row["lot_id"])
+            product = records["products"][row["product_id"]]
+            our_partner = self._our_partner(records, row["location_id"])
             values.append(
                 (
                     lot and lot.name,
                     row["quantity"],
                     product.uom_id.name,
                     *self._product_values(product),
-                    *self._place_values(context["partners"].get(row["partner_id"])),
+                    *self._place_values(records["partners"].get(row["partner_id"])),
                     *self._place_values(our_partner),
                     xlsx._local(row["date"]).date(),
-                    *self._place_values(self._tlc_source(context, lot, our_partner)),
+                    *self._place_values(self._tlc_source(records, lot, our_partner)),
                     doc_type,
                     row["reference"],
                 )
             )
         return title, columns, values
 
-    def _receiving_sheet(self, context, rows):
+    def _receiving_sheet(self, records, rows):
         return self._ship_or_receive_sheet(
-            context,
+            records,
             rows,
             self.env._("Receiving"),
             self.env._("Immediate Previous Source"),
@@ -193,9 +167,9 @@ class LotTraceRequestXlsx(models.AbstractModel):
             self.env._("Receipt"),
         )
 
-    def _shipping_sheet(self, context, rows):
+    def _shipping_sheet(self, records, rows):
         return self._ship_or_receive_sheet(
-            context,
+            records,
             rows,
             self.env._("Shipping"),
             self.env._("Immediate Subsequent Recipient"),
@@ -204,7 +178,7 @@ class LotTraceRequestXlsx(models.AbstractModel):
             self.env._("Delivery Order"),
         )
 
-    def _transformation_sheet(self, context, rows):
+    def _transformation_sheet(self, records, rows):
         columns = [
             (self.env._("Input Traceability Lot Code"), "text", 18),
             *self._product_columns(self.env._("Input ")),
@@ -221,10 +195,10 @@ class LotTraceRequestXlsx(models.AbstractModel):
         values = []
         xlsx = self.env["lot.recall.xlsx"]
         for row in rows:
-            input_lot = context["lots"].get(row["input_lot_id"])
-            output_lot = context["lots"].get(row["output_lot_id"])
-            input_product = context["products"][row["input_product_id"]]
-            output_product = context["products"][row["output_product_id"]]
+            input_lot = records["lots"].get(row["input_lot_id"])
+            output_lot = records["lots"].get(row["output_lot_id"])
+            input_product = records["products"][row["input_product_id"]]
+            output_product = records["products"][row["output_product_id"]]
             values.append(
                 (
                     input_lot and input_lot.name,
@@ -232,7 +206,7 @@ class LotTraceRequestXlsx(models.AbstractModel):
                     row["input_quantity"],
                     input_product.uom_id.name,
                     output_lot and output_lot.name,
-                    *self._place_values(self._our_partner(context, row["location_id"])),
+                    *self._place_values(self._our_partner(records, row["location_id"])),
                     xlsx._local(row["date"]).date(),
                     *self._product_values(output_product),
                     row["output_quantity"],
@@ -255,13 +229,12 @@ class LotTraceRequestXlsx(models.AbstractModel):
     # The gaps ----------------------------------------------------------------------------
 
     @api.model
-    def _gaps(self, request, events, context=None):
+    def _gaps(self, request, events, records):
         """``(tab, record, key data element, what is missing)`` for every KDE the rule
         requires that is blank, once per record and KDE, e.g. ``("Receiving", "WH/IN/00012",
         "Immediate Previous Source - Phone", "receipt WH/IN/00012: supplier Mill Supplies
         Ltd has no phone")``. Brand, commodity, variety and packaging are required only where
         they apply: never reported."""
-        context = context or self._context_records(request, events)
         gaps = {}
         texts = {"labels": self._place_labels(), "titles": {}}
         kinds = (
@@ -283,8 +256,8 @@ class LotTraceRequestXlsx(models.AbstractModel):
                 our_group = self.env._("Ship-From Location")
             for row in events[kind]:
                 record = f"{record_kind} {row['reference']}"
-                lot = context["lots"].get(row["lot_id"])
-                our_partner = self._our_partner(context, row["location_id"])
+                lot = records["lots"].get(row["lot_id"])
+                our_partner = self._our_partner(records, row["location_id"])
                 if not lot:
                     self._add_gap(
                         gaps,
@@ -294,16 +267,16 @@ class LotTraceRequestXlsx(models.AbstractModel):
                         self.env._(
                             "%(record)s: %(product)s has no lot",
                             record=record,
-                            product=context["products"][row["product_id"]].display_name,
+                            product=records["products"][row["product_id"]].display_name,
                         ),
                     )
                 places = (
-                    (other_group, other_role, context["partners"].get(row["partner_id"])),
+                    (other_group, other_role, records["partners"].get(row["partner_id"])),
                     (our_group, self.env._("our location"), our_partner),
                     (
                         self.env._("Traceability Lot Code Source"),
                         self.env._("lot source"),
-                        self._tlc_source(context, lot, our_partner) if lot else None,
+                        self._tlc_source(records, lot, our_partner) if lot else None,
                     ),
                 )
                 for group, role, partner in places:
@@ -329,7 +302,7 @@ class LotTraceRequestXlsx(models.AbstractModel):
                         self.env._(
                             "%(record)s: %(product)s has no lot",
                             record=record,
-                            product=context["products"][row[product_key]].display_name,
+                            product=records["products"][row[product_key]].display_name,
                         ),
                     )
             self._place_gaps(
@@ -340,7 +313,7 @@ class LotTraceRequestXlsx(models.AbstractModel):
                 record,
                 self.env._("Transformation Location"),
                 self.env._("our location"),
-                self._our_partner(context, row["location_id"]),
+                self._our_partner(records, row["location_id"]),
             )
         return list(gaps.values())
 
