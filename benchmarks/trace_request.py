@@ -8,11 +8,12 @@ On a copy of the dataset ``lot_recall_bench_<size>`` (built by ``make bench``) w
 ``lot_recall`` was updated to a version with ``lot.trace.request`` (``CREATE DATABASE <copy>
 TEMPLATE lot_recall_bench_<size> STRATEGY FILE_COPY``, then ``odoo-bin -d <copy> -u
 lot_recall --stop-after-init``): the dataset itself is never changed. The product with the
-most done move lines, over the last full year of the data, as the admin user (a Recall
+most done move lines and the one most shipped to customers, each over the last full year of
+the data, as the admin user (a Recall
 Manager): the events read (one query per kind, ``_trace_events``), the FSMA 204 spreadsheet
 alone and the EPCIS document alone (each reading the records of the rows), and *Export* end
 to end (both files built and attached, the request marked answered). Medians of timed runs,
-each rolled back. Writes ``benchmarks/results/trace_request_<db>.json``.
+each rolled back. Writes ``benchmarks/results/trace_request_<size>.json``.
 """
 
 import argparse
@@ -29,21 +30,34 @@ ADMIN_UID = 2
 
 
 class TraceRequestBench(Bench):
-    def scope(self):
-        """The product with the most done move lines, and the last full year of the data."""
-        [[product_id, lines, last]] = self.env.execute_query(
-            SQL(
-                "SELECT product_id, COUNT(*), MAX(date) FROM stock_move_line"
-                " WHERE state = 'done' AND company_id = %s"
-                " GROUP BY product_id ORDER BY COUNT(*) DESC LIMIT 1",
-                self.company,
+    def scopes(self):
+        """``{label: (product id, its done lines, first day, last day)}``: the product with the
+        most done move lines, and the one with the most shipped to customers, over the last
+        full year of the data."""
+        scopes = {}
+        for label, condition in (
+            ("most lines", SQL("TRUE")),
+            ("most shipped", SQL("dest.usage = 'customer'")),
+        ):
+            [[product_id, lines, last]] = self.env.execute_query(
+                SQL(
+                    "SELECT ml.product_id, COUNT(*), MAX(ml.date) FROM stock_move_line ml"
+                    " JOIN stock_location dest ON dest.id = ml.location_dest_id"
+                    " WHERE ml.state = 'done' AND ml.company_id = %s AND %s"
+                    " GROUP BY ml.product_id ORDER BY COUNT(*) DESC LIMIT 1",
+                    self.company,
+                    condition,
+                )
             )
-        )
-        year = last.year - 1
-        return product_id, lines, date(year, 1, 1), date(year, 12, 31)
+            year = last.year - 1
+            scopes[label] = (product_id, lines, date(year, 1, 1), date(year, 12, 31))
+        return scopes
 
-    def request(self, product_id, date_from, date_to):
-        return self.env["lot.trace.request"].create(
+    def run(self):
+        return {label: self.run_scope(label, *scope) for label, scope in self.scopes().items()}
+
+    def run_scope(self, label, product_id, lines, date_from, date_to):
+        request = self.env["lot.trace.request"].create(
             {
                 "product_ids": [(6, 0, [product_id])],
                 "date_from": date_from,
@@ -51,11 +65,6 @@ class TraceRequestBench(Bench):
                 "company_id": self.company,
             }
         )
-
-    def run(self):
-        product_id, lines, date_from, date_to = self.scope()
-        label = f"product {product_id}, {date_from.year}"
-        request = self.request(product_id, date_from, date_to)
         self.cr.commit()
         try:
             events = self.measure("events", label, request._trace_events)
@@ -107,7 +116,8 @@ def main(argv=None):
         "timings": bench.timings,
     }
     print(json.dumps(output, indent=2))
-    print(f"written {save(output, f'trace_request_{args.db}')}")
+    path = save(output, "trace_request_" + info["size"].lower())
+    print(f"written {path}")
 
 
 if __name__ == "__main__":
