@@ -20,8 +20,9 @@ hooks (the chatter tracking of tracked fields), flush.
 Checked after a run of each: every lot quarantined with its reason, one chatter note per lot
 with the reason, no reserved line left on a quarantined lot, the reserved moves assigned again
 (on other lots) as far as stock allows: since 18.0.1.3.0 by the scheduled action the
-quarantine triggers, which runs after its commit (timed apart: ``reassign_after_commit_ms``). ``--profile FILE`` writes a cProfile of one run of
-each method (``FILE.before``, ``FILE.after``) and prints its top functions.
+quarantine triggers, which runs after its commit (timed apart: ``reassign_after_commit_ms``).
+``--profile FILE`` writes a cProfile of one run of each method (``FILE.before``,
+``FILE.after``) and prints its top functions.
 Writes ``benchmarks/results/quarantine_<size>_<lots>_lots_<reserved>_reserved.json``.
 """
 
