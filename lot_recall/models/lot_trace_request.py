@@ -155,15 +155,17 @@ class LotTraceRequest(models.Model):
     def create(self, vals_list):
         # Rights first: a refused caller must not draw (and burn) a request number.
         self.check_access("create")
+        placeholder = self.env._("New")
         for vals in vals_list:
+            numbered = vals.get("name", placeholder) == placeholder
             guarded = set(GUARDED_FIELDS & set(vals))
             if vals.get("state", "draft") == "draft":
                 guarded.discard("state")
-            if vals.get("name", self.env._("New")) == self.env._("New"):
+            if numbered:
                 guarded.discard("name")
             if guarded and not self.env.su:
                 raise AccessError(self._guarded_fields_message(guarded))
-            if vals.get("name", self.env._("New")) == self.env._("New"):
+            if numbered:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].sudo().with_company(company).next_by_code(
                     "lot.trace.request"
