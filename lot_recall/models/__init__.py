@@ -1,5 +1,6 @@
 from . import (
     ir_actions_report,
+    ir_attachment,
     lot_expiry_digest,
     lot_expiry_digest_line,
     lot_recall,

@@ -42,7 +42,7 @@ class LotTraceRequestXlsx(models.AbstractModel):
         return (warehouse and warehouse.partner_id) or records["request"].company_id.partner_id
 
     @api.model
-    def _tlc_source(self, records, lot, our_partner):
+    def _tlc_source(self, lot, our_partner):
         """Where the traceability lot code was assigned: the lot's manufacturer, else its
         supplier, else us (a lot we made or numbered)."""
         if not lot:
@@ -51,14 +51,21 @@ class LotTraceRequestXlsx(models.AbstractModel):
 
     # Columns and values ----------------------------------------------------------------
 
-    def _product_columns(self, prefix=""):
+    def _product_columns(self, side=None):
+        """The product description columns, of the ``side`` ("Input", "Output") if given."""
+        columns = [
+            (self.env._("Product Name"), "text", 30),
+            (self.env._("Brand"), "text", 14),
+            (self.env._("Commodity"), "text", 14),
+            (self.env._("Variety"), "text", 14),
+            (self.env._("Packaging Size"), "text", 12),
+            (self.env._("Packaging Style"), "text", 14),
+        ]
+        if not side:
+            return columns
         return [
-            (prefix + self.env._("Product Name"), "text", 30),
-            (prefix + self.env._("Brand"), "text", 14),
-            (prefix + self.env._("Commodity"), "text", 14),
-            (prefix + self.env._("Variety"), "text", 14),
-            (prefix + self.env._("Packaging Size"), "text", 12),
-            (prefix + self.env._("Packaging Style"), "text", 14),
+            (self.env._("%(side)s %(column)s", side=side, column=title), kind, width)
+            for title, kind, width in columns
         ]
 
     @api.model
@@ -149,7 +156,7 @@ class LotTraceRequestXlsx(models.AbstractModel):
                     *self._place_values(records["partners"].get(row["partner_id"])),
                     *self._place_values(our_partner),
                     xlsx._local(row["date"]).date(),
-                    *self._place_values(self._tlc_source(records, lot, our_partner)),
+                    *self._place_values(self._tlc_source(lot, our_partner)),
                     doc_type,
                     row["reference"],
                 )
@@ -181,13 +188,13 @@ class LotTraceRequestXlsx(models.AbstractModel):
     def _transformation_sheet(self, records, rows):
         columns = [
             (self.env._("Input Traceability Lot Code"), "text", 18),
-            *self._product_columns(self.env._("Input ")),
+            *self._product_columns(self.env._("Input")),
             (self.env._("Input Quantity"), "number", 11),
             (self.env._("Input Unit of Measure"), "text", 10),
             (self.env._("New Traceability Lot Code"), "text", 18),
             *self._place_columns(self.env._("Transformation Location")),
             (self.env._("Date Transformation Completed"), "date", 12),
-            *self._product_columns(self.env._("Output ")),
+            *self._product_columns(self.env._("Output")),
             (self.env._("Output Quantity"), "number", 11),
             (self.env._("Output Unit of Measure"), "text", 10),
             *self._reference_columns(),
@@ -276,7 +283,7 @@ class LotTraceRequestXlsx(models.AbstractModel):
                     (
                         self.env._("Traceability Lot Code Source"),
                         self.env._("lot source"),
-                        self._tlc_source(records, lot, our_partner) if lot else None,
+                        self._tlc_source(lot, our_partner) if lot else None,
                     ),
                 )
                 for group, role, partner in places:

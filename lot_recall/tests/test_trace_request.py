@@ -380,6 +380,30 @@ class TestTraceRequest(LotRecallCase, HttpCase):
         with self.assertRaises(UserError):
             request.sudo().unlink()
         self.assertTrue(request.exists())
+        # Its files too: neither deleted nor replaced but by Export.
+        files = request.export_attachment_ids.with_user(self.recall_manager)
+        with self.assertRaises(AccessError):
+            files[0].write({"raw": b"forged"})
+        with self.assertRaises(UserError):
+            files.unlink()
+        with self.assertRaises(UserError):
+            files.sudo().unlink()
+        self.assertEqual(len(request.export_attachment_ids.exists()), 2)
+        # Other files of the request (chatter attachments) are the user's.
+        note = (
+            self.env["ir.attachment"]
+            .with_user(self.recall_user)
+            .create(
+                {
+                    "name": "letter.pdf",
+                    "raw": b"%PDF",
+                    "res_model": request._name,
+                    "res_id": request.id,
+                }
+            )
+        )
+        note.write({"name": "FDA letter.pdf"})
+        note.unlink()
 
     def test_access_by_role(self):
         request = self._request()
