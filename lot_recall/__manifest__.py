@@ -31,6 +31,7 @@
         "views/stock_lot_views.xml",
         "views/stock_move_line_views.xml",
         "views/product_template_views.xml",
+        "views/lot_trace_request_views.xml",
         "wizard/lot_recall_wizard_views.xml",
         "wizard/lot_recall_ack_wizard_views.xml",
         "wizard/lot_recall_close_wizard_views.xml",
@@ -43,5 +44,6 @@
     "demo": [
         "demo/lot_recall_demo.xml",
         "demo/lot_recall_recall_demo.xml",
+        "demo/lot_trace_request_demo.xml",
     ],
 }

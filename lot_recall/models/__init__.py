@@ -1,5 +1,6 @@
 from . import (
     ir_actions_report,
+    ir_attachment,
     lot_expiry_digest,
     lot_expiry_digest_line,
     lot_recall,
@@ -10,6 +11,7 @@ from . import (
     lot_recall_supplier_ref,
     lot_recall_upstream,
     lot_trace,
+    lot_trace_request,
     mail_mail,
     product_template,
     res_company,

@@ -597,6 +597,17 @@ class LotRecall(models.Model):
         }
 
     @api.readonly
+    def action_open_trace_request(self):
+        """A new traceability request about this recall's lots (the affected lots once
+        traced), its dates the span of their moves: the spreadsheet and EPCIS file of the
+        recall come from the request's Export."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.env["lot.trace.request"]._prefill_action(
+            self.affected_lot_ids or self.lot_ids, recall=self
+        )
+
+    @api.readonly
     def action_view_notices(self):
         self.ensure_one()
         return self.notice_ids._get_records_action(

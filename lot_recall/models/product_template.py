@@ -33,3 +33,12 @@ class ProductTemplate(models.Model):
         help="Our lot numbers of this product are the supplier's: a scanned GS1 barcode's "
         "batch/lot (AI 10) also names the lot received, not only its supplier lot.",
     )
+    # FSMA 204 product description (21 CFR 1.1310): where they apply, with the product name
+    # and its packaging, in the traceability request's spreadsheet.
+    fsma_brand = fields.Char(
+        string="Brand", help="Brand name, as in the FSMA 204 product description."
+    )
+    fsma_commodity = fields.Char(
+        string="Commodity", help="Commodity (e.g. leafy greens, soft cheese), for FSMA 204."
+    )
+    fsma_variety = fields.Char(string="Variety", help="Variety (e.g. Romaine), for FSMA 204.")

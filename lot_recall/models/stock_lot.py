@@ -324,6 +324,11 @@ class StockLot(models.Model):
         action["context"] = {"default_lot_ids": self.ids}
         return action
 
+    @api.readonly
+    def action_open_trace_request(self):
+        """A new traceability request about these lots (lot form button, list action)."""
+        return self.env["lot.trace.request"]._prefill_action(self)
+
     def action_quarantine(self):
         """Put these lots on a quality hold, with a reason (Recall Managers)."""
         self.env["lot.recall"]._check_recall_manager()

@@ -1,1 +1,1 @@
-from . import lot_recall_xlsx, report_lot_trace, report_recall
+from . import epcis, lot_recall_xlsx, lot_trace_request_xlsx, report_lot_trace, report_recall

@@ -20,4 +20,5 @@ from . import (
     test_security,
     test_supplier_intake,
     test_tours,
+    test_trace_request,
 )

@@ -4,4 +4,5 @@ from . import (
     test_recall_manufacturing,
     test_trace_depth,
     test_trace_upstream,
+    test_trace_request_mrp,
 )
