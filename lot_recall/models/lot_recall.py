@@ -798,14 +798,23 @@ class LotRecall(models.Model):
         duration_ms = round((time.perf_counter() - start) * 1000)
         affected_ids = [row["lot_id"] for row in result["lots"]]
         if not self.is_mock:
-            # The recall writes the rows of the lots it recalls (_lot_recall_touch). Those not
+            # The recall writes the rows of the lots it starts recalling (_lot_recall_touch),
+            # so that a delivery of one validated meanwhile conflicts with it. Those not
             # recalled yet are written by their is_recalled recompute in this transaction (this
-            # recall is active once traced): only the others are touched. A second UPDATE of a
-            # row in one transaction checks its foreign keys again: tens of milliseconds for
-            # thousands of lots.
+            # recall is active once traced): only those recalled by another recall are touched.
+            # The lots this active recall already held need none: a delivery of one is refused,
+            # and one reported (a dropship) traces this recall again under its row lock, which
+            # this trace holds. A second UPDATE of a row in one transaction checks its foreign
+            # keys again, and a re-trace of the hot lot touched 1,862 lots: about 50 ms.
+            held = set(self.affected_lot_ids._ids) if self.state in ACTIVE_STATES else set()
             Lot = self.env["stock.lot"]
             Lot.browse(
-                Lot.sudo()._search([("id", "in", affected_ids), ("is_recalled", "=", True)])
+                Lot.sudo()._search(
+                    [
+                        ("id", "in", [lot_id for lot_id in affected_ids if lot_id not in held]),
+                        ("is_recalled", "=", True),
+                    ]
+                )
             )._lot_recall_touch()
         before = self._line_rows()
         had_trace = bool(self.trace_date)
