@@ -96,7 +96,7 @@ class RecallBench(Bench):
         for label, lot_ids in self.lot_sets().items():
             recall_id = self.create_recall(lot_ids)
             self.cr.commit()
-            self.measure("retrace_no_change", label, self.retrace(recall_id))
+            self.measure("retrace_no_change", label, self.retrace(recall_id), own_transaction=True)
             # The lot sets overlap: cancelled, so that the next set's recall is not refused.
             self.env["lot.recall"].browse(recall_id).action_cancel()
             self.cr.commit()
@@ -107,7 +107,12 @@ class RecallBench(Bench):
             self.measure("odoo_find", label, lambda ids=lot_ids: self.odoo_find(ids), runs=3)
             self.measure("wizard_preview", label, lambda ids=lot_ids: self.preview(ids))
             before = reset_peak_rss()
-            self.measure("wizard_create", label, lambda ids=lot_ids: self.create_recall(ids))
+            self.measure(
+                "wizard_create",
+                label,
+                lambda ids=lot_ids: self.create_recall(ids),
+                own_transaction=True,
+            )
             create = self.timings["wizard_create"][label]
             # Peak resident memory during the runs (one recall created at a time, each rolled
             # back) above the resident memory before them.

@@ -77,8 +77,14 @@ class Bench:
         self.timings = {}
         self.on_result = lambda: None  # called after each measurement (saves partial results)
 
-    def measure(self, method, label, func, runs=5):
-        """Median of ``runs`` timed runs after one warm-up; returns the last result."""
+    def measure(self, method, label, func, runs=5, own_transaction=False):
+        """Median of ``runs`` timed runs after one warm-up; returns the last result.
+
+        Each run is rolled back to a savepoint, or with ``own_transaction`` runs in a
+        transaction of its own, rolled back: runs that write then no longer meet the rows
+        the previous runs wrote and rolled back, which a savepoint keeps in the transaction
+        (every later run walked past more of them, and grew slower).
+        """
         env = self.env
         samples = []
         result = None
@@ -86,7 +92,10 @@ class Bench:
         try:
             for attempt in range(runs + 1):
                 env.invalidate_all()
-                self.cr.execute("SAVEPOINT bench_run")
+                if own_transaction:
+                    self.cr.rollback()
+                else:
+                    self.cr.execute("SAVEPOINT bench_run")
                 signal.alarm(TIME_LIMIT)
                 start = time.perf_counter()
                 try:
@@ -94,7 +103,10 @@ class Bench:
                 finally:
                     elapsed = time.perf_counter() - start
                     signal.alarm(0)
-                    self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+                    if own_transaction:
+                        self.cr.rollback()
+                    else:
+                        self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
                 if attempt:
                     samples.append(elapsed)
                 elif elapsed * runs > self.budget:
@@ -103,7 +115,10 @@ class Bench:
                 if len(samples) >= runs:
                     break
         except TimeLimit:
-            self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+            if own_transaction:
+                self.cr.rollback()
+            else:
+                self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
             entry = {"median_ms": None, "timeout": f"> {TIME_LIMIT} s", "runs": len(samples)}
             self.timings.setdefault(method, {})[label] = entry
             print(f"  {method:22} {label:10} > {TIME_LIMIT} s", flush=True)

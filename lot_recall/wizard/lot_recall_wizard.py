@@ -278,16 +278,22 @@ class LotRecallWizard(models.TransientModel):
                     recalls=", ".join(self.active_recall_ids.mapped("name")),
                 )
             )
-        recall = self.env["lot.recall"].create(
-            {
-                "lot_ids": [fields.Command.set(self.lot_ids.ids)],
-                "reason": self.reason,
-                "classification": self.classification,
-                "is_mock": self.is_mock,
-                "include_derived": self.include_derived,
-                "company_id": self.company_id.id,
-                **self._supplier_recall_values(),
-            }
+        # No "Recall created" log: the trace's summary, logged at once, opens the chatter.
+        recall = (
+            self.env["lot.recall"]
+            .with_context(mail_create_nolog=True)
+            .create(
+                {
+                    "lot_ids": [fields.Command.set(self.lot_ids.ids)],
+                    "reason": self.reason,
+                    "classification": self.classification,
+                    "is_mock": self.is_mock,
+                    "include_derived": self.include_derived,
+                    "company_id": self.company_id.id,
+                    **self._supplier_recall_values(),
+                }
+            )
+            .with_env(self.env)
         )
         if supplier_rows is not None:
             self._record_supplier_notice(recall, supplier_rows)
