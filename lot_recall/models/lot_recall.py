@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import time
+from collections import defaultdict
 
 from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
@@ -848,10 +849,19 @@ class LotRecall(models.Model):
         """The supplier receipts behind the affected lots ``affected_ids`` (one step back),
         as stored rows: the receipts of every lot that went into an affected lot, through all
         manufacturing levels, those of the recalled lots' lineage marked."""
-        Trace = self.env["lot.trace"]
-        upstream = Trace._trace_upstream(affected_ids, self.company_id.id)
-        recalled = Trace._trace_upstream(self.lot_ids.ids, self.company_id.id)
-        lineage = {row["lot_id"] for row in recalled["lots"]}
+        upstream = self.env["lot.trace"]._trace_upstream(affected_ids, self.company_id.id)
+        # The recalled lots are affected lots: every lot that went into one is in the walk,
+        # with every link of it; the lineage is what the links reach from the recalled lots.
+        inputs = defaultdict(list)
+        for made_lot_id, lot_id, *_via in upstream["links"]:
+            inputs[made_lot_id].append(lot_id)
+        lineage = set(self.lot_ids.ids)
+        todo = list(lineage)
+        while todo:
+            for lot_id in inputs[todo.pop()]:
+                if lot_id not in lineage:
+                    lineage.add(lot_id)
+                    todo.append(lot_id)
         return self.env["lot.recall.upstream"]._rows_from_trace_upstream(
             upstream, lineage | set(affected_ids)
         )

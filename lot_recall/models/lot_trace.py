@@ -97,6 +97,9 @@ class LotTrace(models.AbstractModel):
               ``lot_id``, ``product_id``, ``move_line_id``, ``picking_id``, ``partner_id``
               (commercial partner), ``date``, ``supplier_lot_ref`` (as recorded on the receipt
               line, else on the lot), ``quantity`` (product UoM); ordered by date, then line
+            - ``links``: every consumption link between those lots, ``[made_lot_id, lot_id,
+              via_move_line_id, via_reference]`` (``lot_id`` went into ``made_lot_id``), of
+              which ``lots`` keeps the shortest paths
         """
         self.env.flush_all()
         [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
@@ -112,7 +115,7 @@ class LotTrace(models.AbstractModel):
             root_of[row["lot_id"]] = row["root_lot_id"]
         for row in result["receipts"]:
             row["date"] = row["date"] and datetime.fromisoformat(row["date"])
-        return {"lots": lots, "receipts": result["receipts"]}
+        return {"lots": lots, "receipts": result["receipts"], "links": result["links"]}
 
     @api.model
     def _shortest_paths(self, roots, links):
