@@ -7,10 +7,12 @@
 On the dataset ``lot_recall_bench_<size>`` (built by ``make bench``), for 1 lot, 100 lots and
 the hot lot: the wizard's preview (what the form computes while the user types), the wizard's
 *Create Recall* end to end (recall traced, lines, notices, quarantine, chatter summary), a
-re-trace with no change, the engine alone (``lot.trace._trace``) and Odoo's
+re-trace with no change, the engine alone (``lot.trace._trace``; ``engine_both_ways``: then
+``_trace_upstream`` of the lots it found, as a recall's trace does) and Odoo's
 ``stock.lot._find_delivery_ids_by_lot()``. Medians of timed runs, each rolled back; with
-each *Create Recall*, its ratio to the engine's time on the same lots (``engine_ratio``) and
-the peak growth of this process's resident memory during its runs (``rss_growth_mib``).
+each *Create Recall*, its ratio to the engine's time on the same lots (``engine_ratio``,
+``engine_both_ways_ratio``) and the peak growth of this process's resident memory during its
+runs (``rss_growth_mib``).
 Writes ``benchmarks/results/recall_creation_<size>.json``.
 
 The re-trace is measured as in use, in its own transaction on a recall created and committed
@@ -77,6 +79,13 @@ class RecallBench(Bench):
             | values
         )
 
+    def engine_both_ways(self, lot_ids):
+        """The engine's whole work for a recall: the trace, then one step back from every lot
+        it found (the supplier receipts behind them)."""
+        Trace = self.env["lot.trace"]
+        lots = Trace._trace(lot_ids, self.company)["lots"]
+        return Trace._trace_upstream([row["lot_id"] for row in lots], self.company)
+
     def preview(self, lot_ids):
         wizard = self.wizard(lot_ids)
         return wizard.preview_partner_count
@@ -104,6 +113,7 @@ class RecallBench(Bench):
     def run(self):
         for label, lot_ids in self.lot_sets().items():
             self.measure("engine", label, lambda ids=lot_ids: self.ours(ids))
+            self.measure("engine_both_ways", label, lambda ids=lot_ids: self.engine_both_ways(ids))
             self.measure("odoo_find", label, lambda ids=lot_ids: self.odoo_find(ids), runs=3)
             self.measure("wizard_preview", label, lambda ids=lot_ids: self.preview(ids))
             before = reset_peak_rss()
@@ -117,9 +127,10 @@ class RecallBench(Bench):
             # Peak resident memory during the runs (one recall created at a time, each rolled
             # back) above the resident memory before them.
             create["rss_growth_mib"] = round((rss_kib()[1] - before) / 1024, 1)
-            create["engine_ratio"] = round(
-                create["median_ms"] / self.timings["engine"][label]["median_ms"], 1
-            )
+            for engine in ("engine", "engine_both_ways"):
+                create[f"{engine}_ratio"] = round(
+                    create["median_ms"] / self.timings[engine][label]["median_ms"], 1
+                )
 
 
 def main(argv=None):

@@ -16,8 +16,11 @@ class LotRecallLine(models.Model):
     _order = "recall_id, partner_id, date, id"
     _log_access = False
 
-    recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
+    # recall_id is the first column of the unique index below, which serves lookups by
+    # recall; company_id, only asked with the recall, has no index either: each index is
+    # one more entry written for each of the thousands of rows of a wide recall.
+    recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="recall_id.company_id", store=True)
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
     picking_id = fields.Many2one("stock.picking", string="Delivery", index=True)
     move_line_id = fields.Many2one("stock.move.line", required=True)

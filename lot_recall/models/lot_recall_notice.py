@@ -49,8 +49,11 @@ class LotRecallNotice(models.Model):
     # Users read notices and may log notes on them; every field is written by the recall's code.
     _mail_post_access = "read"
 
-    recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="recall_id.company_id", store=True, index=True)
+    # recall_id is the first column of the unique index below, which serves lookups by
+    # recall; company_id, only asked with the recall, has no index either: each index is
+    # one more entry written for each of the thousands of rows of a wide recall.
+    recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="recall_id.company_id", store=True)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="restrict"
     )

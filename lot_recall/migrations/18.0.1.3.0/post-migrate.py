@@ -7,12 +7,15 @@ The trace's rows (``lot.recall.line``, ``lot.recall.lot``) no longer have log ac
 the fields, not their columns: the columns and their foreign keys to res_users are dropped.
 
 ``stock.lot.is_recalled`` is no longer indexed on its own (the partial index of blocked lots
-answers ``is_recalled = True``): Odoo keeps an index a field no longer asks for, so it is dropped.
+answers ``is_recalled = True``), nor are ``recall_id`` (the first column of each table's unique
+index) and ``company_id`` of a recall's rows and notices: Odoo keeps an index a field no
+longer asks for, so they are dropped.
 """
 
 from odoo.tools import SQL
 
 TABLES = ("lot_recall_line", "lot_recall_lot")
+ROW_TABLES = (*TABLES, "lot_recall_upstream", "lot_recall_notice")
 LOG_ACCESS_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
 
 
@@ -30,11 +33,18 @@ def drop_log_access_columns(cr):
         )
 
 
-def drop_is_recalled_index(cr):
-    cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier("stock_lot__is_recalled_index")))
+UNUSED_INDEXES = (
+    "stock_lot__is_recalled_index",
+    *(f"{table}__{column}_index" for table in ROW_TABLES for column in ("recall_id", "company_id")),
+)
+
+
+def drop_unused_indexes(cr):
+    for index in UNUSED_INDEXES:
+        cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))
 
 
 def migrate(cr, version):
     if version:
         drop_log_access_columns(cr)
-        drop_is_recalled_index(cr)
+        drop_unused_indexes(cr)
