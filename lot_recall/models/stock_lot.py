@@ -386,14 +386,39 @@ class StockLot(models.Model):
             self.write(to_write)
 
     def _lot_recall_gs1_values(self, scan):
-        """The values the GS1 barcode ``scan`` gives this lot."""
+        """The values the GS1 barcode ``scan`` gives this lot.
+
+        A lot that has moved already (done move lines) is the supplier's lot it was received
+        as: a scan only fills what it lacks, and a scan of another batch (its number, or the
+        supplier lot) is refused rather than renaming it.
+        """
         self.ensure_one()
         if not self.product_id:
             raise UserError(self.env._("Choose the product before scanning its GS1 barcode."))
         values = gs1_receipt_values(self.product_id, scan)
         if "lot_name" in values:
             values["name"] = values.pop("lot_name")
-        return values
+        lot = self._origin
+        if not lot or not self.env["stock.move.line"].sudo().search_count(
+            [("lot_id", "=", lot.id), ("state", "=", "done")], limit=1
+        ):
+            return values
+        conflicts = [
+            fname
+            for fname in ("name", "supplier_lot_ref")
+            if fname in values and lot[fname] and lot[fname] != values[fname]
+        ]
+        if conflicts:
+            raise UserError(
+                self.env._(
+                    "Lot %(lot)s has moved already: this barcode is of another batch "
+                    "(%(scanned)s instead of %(current)s). Scan it on the receipt of that batch.",
+                    lot=lot.display_name,
+                    scanned=", ".join(values[fname] for fname in conflicts),
+                    current=", ".join(lot[fname] for fname in conflicts),
+                )
+            )
+        return {fname: value for fname, value in values.items() if not lot[fname]}
 
     def _lot_recall_active_recalls(self):
         """The active real recalls of these lots ("is this lot under recall"), read as superuser:

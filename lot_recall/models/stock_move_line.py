@@ -1,5 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -223,6 +225,13 @@ class StockMoveLine(models.Model):
         vals.update(self._lot_recall_receipt_values())
         if self.use_date:
             vals["use_date"] = self.use_date
+            # Given one of its dates, product_expiry computes none of the others: the removal
+            # and alert dates as it would have from the expiration date (FEFO, alerts).
+            expiration = vals.get("expiration_date")
+            template = self.product_id.product_tmpl_id
+            if expiration and template.use_expiration_date:
+                vals.setdefault("removal_date", expiration - timedelta(days=template.removal_time))
+                vals.setdefault("alert_date", expiration - timedelta(days=template.alert_time))
         return vals
 
     def _lot_recall_supplier(self):

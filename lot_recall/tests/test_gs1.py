@@ -33,6 +33,8 @@ class TestGs1(LotRecallCase, HttpCase):
                 "is_storable": True,
                 "tracking": "lot",
                 "use_expiration_date": True,
+                "removal_time": 5,
+                "alert_time": 7,
                 "barcode": GTIN[1:],
                 "lot_name_from_supplier": True,
             }
@@ -131,6 +133,12 @@ class TestGs1(LotRecallCase, HttpCase):
             (f"(01){GTIN}(17)271231", None),
             (f"(01){GTIN[:-1]}3(10)ABC123", None),
             ("(17)270231(10)X", None),
+            # A label's barcode scanned without separators starts with the GTIN; numeric
+            # supplier references that merely read as AIs stay plain references.
+            (f"01{GTIN}17271231104711", "4711"),
+            ("17240630104711", None),
+            ("1125010110123", None),
+            ("1524061210A", None),
         ):
             with self.subTest(text=text):
                 self.assertEqual(gs1_lot_ref(text), lot)
@@ -174,6 +182,9 @@ class TestGs1(LotRecallCase, HttpCase):
                     "production_date": date(2026, 1, 15),
                     "expiration_date": datetime(2027, 12, 30, 23),
                     "use_date": datetime(2027, 11, 29, 23),
+                    # As product_expiry computes them from the expiration date (FEFO, alerts).
+                    "removal_date": datetime(2027, 12, 25, 23),
+                    "alert_date": datetime(2027, 12, 23, 23),
                 }
             ],
         )
@@ -299,6 +310,29 @@ class TestGs1(LotRecallCase, HttpCase):
                     "supplier_lot_ref": "S-9",
                     "production_date": date(2026, 3, 1),
                     "use_date": datetime(2027, 8, 30, 22),
+                }
+            ],
+        )
+
+    def test_received_lot_keeps_its_batch(self):
+        """A lot that has moved is the batch it was received as: a scan of another batch is
+        refused, one of the same batch only fills what the lot lacks."""
+        line = self._receipt_line(self.milk)
+        line.gs1_scan = f"(01){GTIN}(10)REC-1(17)271231"
+        line.picking_id.move_ids.picked = True
+        line.picking_id.button_validate()
+        lot = line.lot_id
+        with self.assertRaisesRegex(UserError, "REC-1 has moved already: .*OTHER"):
+            lot.gs1_scan = f"(01){GTIN}(10)OTHER(17)281231"
+        self.assertRecordValues(lot, [{"name": "REC-1", "supplier_lot_ref": "REC-1"}])
+        lot.gs1_scan = f"(01){GTIN}(10)REC-1(11)260301(17)281231"
+        self.assertRecordValues(
+            lot,
+            [
+                {
+                    "name": "REC-1",
+                    "production_date": date(2026, 3, 1),
+                    "expiration_date": datetime(2027, 12, 30, 23),
                 }
             ],
         )

@@ -328,6 +328,18 @@ class TestSupplierIntake(SupplierIntakeCase):
         # Selected lots stay as selected.
         plain = self.Wizard.create({"lot_ids": [(6, 0, self.lot5.ids)], "reason": "Drill"})
         self.assertEqual((plain.intake, plain.lot_ids), ("lots", self.lot5))
+        # From a supplier's recall the lots are those its references resolve to, no others
+        # (the recall records what each reference resolved to).
+        mixed = self.Wizard.create(
+            {
+                "supplier_id": self.mill.id,
+                "supplier_lot_refs": PASTED,
+                "reason": "Salmonella",
+                "lot_ids": [(6, 0, (self.lot1 | self.lot5).ids)],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "those its references resolve to"):
+            mixed.action_confirm()
 
     def test_lots_of_another_company_or_unreadable_are_not_found(self):
         other_company = self.env["res.company"].create({"name": "Other Mill Co"})

@@ -138,9 +138,11 @@ def gs1_lot_ref(text):
     else ``None``; never raises.
 
     So that a supplier's plain lot reference is never mistaken for a GS1 element string (a
-    reference such as ``10-2024`` reads as AI 10 ``-2024``), a raw element string counts only
-    with a mark of GS1: AIs in parentheses, a symbology identifier, a group separator, or at
-    least two element strings. Digital Link URIs always count.
+    reference such as ``10-2024`` reads as AI 10 ``-2024``, ``17240630104711`` as AI 17 then
+    AI 10 ``4711``), a raw element string counts only with a mark of GS1: AIs in parentheses,
+    a symbology identifier, a group separator, or a first element string that is a GTIN (AI
+    01, its check digit right), as a product label's barcode starts. Digital Link URIs always
+    count.
     """
     text = (text or "").strip()
     marked = text.lower().startswith(("(", "]", "http://", "https://")) or bool(
@@ -150,7 +152,7 @@ def gs1_lot_ref(text):
         elements = _element_strings(text, config=ParseConfig())
     except (ParseError, ValueError):
         return None
-    if not marked and len(elements) < 2:
+    if not marked and (len(elements) < 2 or elements[0].ai.ai != "01"):
         return None
     if any(_check_digit_error(element) for element in elements):
         return None

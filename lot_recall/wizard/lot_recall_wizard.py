@@ -608,6 +608,16 @@ class LotRecallWizard(models.TransientModel):
                     supplier=self.supplier_id.display_name,
                 )
             )
+        # The recall records what each reference resolved to: its lots are those, exactly.
+        if set(self.lot_ids.ids) != set(match["lots"].ids):
+            raise UserError(
+                self.env._(
+                    "From a supplier's recall, the lots to recall are those its references "
+                    "resolve to (%(lots)s), not others: change the references, or recall "
+                    "Selected Lots instead.",
+                    lots=", ".join(match["lots"].mapped("display_name")),
+                )
+            )
         return match["rows"]
 
     def _supplier_recall_values(self):
