@@ -316,6 +316,23 @@ class TestSupplierIntake(SupplierIntakeCase):
         wizard.action_add_to_recall()
         self.assertEqual(recall.lot_ids, self.lot1 | self.lot2)
         self.assertTrue(recall.message_ids.filtered(lambda m: "MS-RC-2026-05" in (m.body or "")))
+        # The second notice's references are kept with what they resolved to.
+        self.assertIn("sup-778", recall.supplier_ref_ids.mapped("name"))
+
+    def test_own_recall_confirmed_by_the_suppliers_notice(self):
+        """A recall we opened from our lots, then the supplier's notice arrives for them: it
+        joins that recall, which becomes the supplier's (its notice, its Recalls button)."""
+        ours = self.Wizard.create({"lot_ids": [(6, 0, self.lot1.ids)], "reason": "Complaint"})
+        recall = self.env["lot.recall"].browse(ours.action_confirm()["res_id"])
+        self.assertFalse(recall.supplier_id)
+        wizard = self._form(refs="SUP-777", supplier_recall_ref="MS-RC-2026-09").save()
+        self.assertEqual(wizard.active_recall_ids, recall)
+        wizard.action_add_to_recall()
+        self.assertEqual(
+            (recall.supplier_id, recall.supplier_recall_ref), (self.mill, "MS-RC-2026-09")
+        )
+        self.assertEqual(set(recall.supplier_ref_ids.mapped("name")), {"SUP-777"})
+        self.assertEqual(self.mill.supplier_recall_count, 1)
 
     def test_rpc_create_with_supplier_fields_only_fills_the_lots(self):
         wizard = self.Wizard.create(

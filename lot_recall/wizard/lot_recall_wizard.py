@@ -316,7 +316,13 @@ class LotRecallWizard(models.TransientModel):
             recall.action_add_lots(new_lots.ids)
         if supplier_rows is not None:
             recall.check_access("write")
-            self._post_supplier_notice(recall, supplier_rows)
+            if not recall.supplier_id:
+                # A recall we started ourselves, which the supplier's notice now confirms: it
+                # becomes that supplier's recall (its notice, its Recalls button).
+                values = self._supplier_recall_values()
+                del values["supplier_product_ids"]
+                recall.sudo().write(values)
+            self._record_supplier_notice(recall, supplier_rows)
         elif not new_lots:
             raise UserError(self.env._("These lots are already recalled by %s.", recall.name))
         return recall._get_records_action(context={})
