@@ -3,6 +3,6 @@ from . import (
     test_recall_lots_mrp,
     test_recall_manufacturing,
     test_trace_depth,
-    test_trace_upstream,
     test_trace_request_mrp,
+    test_trace_upstream,
 )
