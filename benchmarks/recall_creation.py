@@ -9,7 +9,8 @@ the hot lot: the wizard's preview (what the form computes while the user types),
 *Create Recall* end to end (recall traced, lines, notices, quarantine, chatter summary), a
 re-trace with no change, the engine alone (``lot.trace._trace``; ``engine_both_ways``: then
 ``_trace_upstream`` of the lots it found, as a recall's trace does) and Odoo's
-``stock.lot._find_delivery_ids_by_lot()``. Medians of timed runs, each rolled back; with
+``stock.lot._find_delivery_ids_by_lot()``. Medians of 5 timed runs after 3 warm-up runs
+(Odoo's method: after one), each rolled back; with
 each *Create Recall*, its ratio to the engine's time on the same lots (``engine_ratio``,
 ``engine_both_ways_ratio``) and the peak growth of this process's resident memory during its
 runs (``rss_growth_mib``).
@@ -33,6 +34,10 @@ from run_benchmark import Bench, save
 from odoo.modules.registry import Registry
 from odoo.sql_db import close_db, db_connect
 from odoo.tools import SQL, config
+
+# Warm-up runs before the timed ones, as in a worker that has served requests before: the
+# first runs of a process pay for caches Odoo fills once (Odoo's own method: one, it is slow).
+WARMUPS = 3
 
 
 def _server_cursor():
@@ -105,23 +110,37 @@ class RecallBench(Bench):
         for label, lot_ids in self.lot_sets().items():
             recall_id = self.create_recall(lot_ids)
             self.cr.commit()
-            self.measure("retrace_no_change", label, self.retrace(recall_id), own_transaction=True)
+            self.measure(
+                "retrace_no_change",
+                label,
+                self.retrace(recall_id),
+                own_transaction=True,
+                warmups=WARMUPS,
+            )
             # The lot sets overlap: cancelled, so that the next set's recall is not refused.
             self.env["lot.recall"].browse(recall_id).action_cancel()
             self.cr.commit()
 
     def run(self):
         for label, lot_ids in self.lot_sets().items():
-            self.measure("engine", label, lambda ids=lot_ids: self.ours(ids))
-            self.measure("engine_both_ways", label, lambda ids=lot_ids: self.engine_both_ways(ids))
+            self.measure("engine", label, lambda ids=lot_ids: self.ours(ids), warmups=WARMUPS)
+            self.measure(
+                "engine_both_ways",
+                label,
+                lambda ids=lot_ids: self.engine_both_ways(ids),
+                warmups=WARMUPS,
+            )
             self.measure("odoo_find", label, lambda ids=lot_ids: self.odoo_find(ids), runs=3)
-            self.measure("wizard_preview", label, lambda ids=lot_ids: self.preview(ids))
+            self.measure(
+                "wizard_preview", label, lambda ids=lot_ids: self.preview(ids), warmups=WARMUPS
+            )
             before = reset_peak_rss()
             self.measure(
                 "wizard_create",
                 label,
                 lambda ids=lot_ids: self.create_recall(ids),
                 own_transaction=True,
+                warmups=WARMUPS,
             )
             create = self.timings["wizard_create"][label]
             # Peak resident memory during the runs (one recall created at a time, each rolled

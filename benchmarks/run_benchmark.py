@@ -77,8 +77,9 @@ class Bench:
         self.timings = {}
         self.on_result = lambda: None  # called after each measurement (saves partial results)
 
-    def measure(self, method, label, func, runs=5, own_transaction=False):
-        """Median of ``runs`` timed runs after one warm-up; returns the last result.
+    def measure(self, method, label, func, runs=5, own_transaction=False, warmups=1):
+        """Median of ``runs`` timed runs after ``warmups`` warm-up runs; returns the last
+        result.
 
         Each run is rolled back to a savepoint, or with ``own_transaction`` runs in a
         transaction of its own, rolled back: runs that write then no longer meet the rows
@@ -90,7 +91,7 @@ class Bench:
         result = None
         signal.signal(signal.SIGALRM, _alarm)
         try:
-            for attempt in range(runs + 1):
+            for attempt in range(runs + warmups):
                 env.invalidate_all()
                 if own_transaction:
                     self.cr.rollback()
@@ -107,7 +108,7 @@ class Bench:
                         self.cr.rollback()
                     else:
                         self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
-                if attempt:
+                if attempt >= warmups:
                     samples.append(elapsed)
                 elif elapsed * runs > self.budget:
                     # A slow method: fewer timed runs (at least one) within the budget.
