@@ -57,14 +57,9 @@ class LotTrace(models.AbstractModel):
               ``supplier_lot_ref`` (as recorded on the receipt line, else on the lot)
         """
         self.env.flush_all()
-        # The planner's cost estimates of the recursive walk are far too high on large tables,
-        # enough to trigger JIT compilation, which then costs more than the whole trace.
-        [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
-        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
-        [[result]] = self.env.execute_query(
+        result = self._execute_without_jit(
             self._trace_query(list(lot_ids), company_id, include_derived)
         )
-        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
         lots = self._shortest_paths(result.pop("roots"), result.pop("links"))
         for key in ("deliveries", "upstream"):
             for row in result[key]:
@@ -102,10 +97,7 @@ class LotTrace(models.AbstractModel):
               which ``lots`` keeps the shortest paths
         """
         self.env.flush_all()
-        [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
-        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
-        [[result]] = self.env.execute_query(self._trace_upstream_query(list(lot_ids), company_id))
-        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        result = self._execute_without_jit(self._trace_upstream_query(list(lot_ids), company_id))
         lots = self._shortest_paths(result["roots"], result["links"])
         root_of = {}
         for row in lots:
@@ -116,6 +108,17 @@ class LotTrace(models.AbstractModel):
         for row in result["receipts"]:
             row["date"] = row["date"] and datetime.fromisoformat(row["date"])
         return {"lots": lots, "receipts": result["receipts"], "links": result["links"]}
+
+    @api.model
+    def _execute_without_jit(self, query):
+        """The one value of the one row ``query`` returns, run with PostgreSQL's JIT off: the
+        planner's cost estimates of a recursive walk are far too high on large tables, enough
+        to trigger JIT compilation, which then costs more than the whole walk."""
+        [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
+        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
+        [[result]] = self.env.execute_query(query)
+        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        return result
 
     @api.model
     def _shortest_paths(self, roots, links):

@@ -393,8 +393,6 @@ class StockLot(models.Model):
         supplier lot) is refused rather than renaming it.
         """
         self.ensure_one()
-        if not self.product_id:
-            raise UserError(self.env._("Choose the product before scanning its GS1 barcode."))
         values = gs1_receipt_values(self.product_id, scan)
         if "lot_name" in values:
             values["name"] = values.pop("lot_name")
@@ -455,12 +453,7 @@ class StockLot(models.Model):
         query = self._lot_recall_delivery_query(lot_ids)
         if query is None:  # the outgoing domain matches nothing
             return {lot_id: [] for lot_id in lot_ids}
-        # The planner's estimates for the recursive walk are high enough to trigger JIT
-        # compilation, which would cost more than the walk (see lot.trace).
-        [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
-        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
-        [[result]] = self.env.execute_query(query)
-        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        result = self.env["lot.trace"]._execute_without_jit(query)
         if isinstance(result, str):
             result = json.loads(result)
         deliveries = result["deliveries"]

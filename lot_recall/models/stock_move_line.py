@@ -101,8 +101,6 @@ class StockMoveLine(models.Model):
     def _lot_recall_gs1_values(self, scan):
         """The values the GS1 barcode ``scan`` gives this line."""
         self.ensure_one()
-        if not self.product_id:
-            raise UserError(self.env._("Choose the product before scanning its GS1 barcode."))
         return gs1_receipt_values(self.product_id, scan)
 
     def _lot_recall_door(self):

@@ -211,6 +211,8 @@ def gs1_receipt_values(product, text):
     (AI 01) is checked against the product's (see :func:`check_product_gtin`).
     """
     env = product.env
+    if not product:
+        raise UserError(env._("Choose the product before scanning its GS1 barcode."))
     parsed = parse_gs1(env, text)
     if parsed.get("gtin"):
         check_product_gtin(product, parsed["gtin"])
