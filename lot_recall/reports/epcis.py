@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytz
 
 from odoo import api, fields, models
+from odoo.tools.barcode import get_barcode_check_digit
 
 from ..tools.gs1 import normalize_gtin
 
@@ -42,11 +43,7 @@ UOM_CODES = {
 
 def gs1_check_digit_ok(code):
     """Whether the last digit of ``code`` (digits) is its GS1 check digit."""
-    digits = [int(char) for char in code]
-    total = sum(
-        digit * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(digits[:-1]))
-    )
-    return (10 - total % 10) % 10 == digits[-1]
+    return get_barcode_check_digit(code) == int(code[-1])
 
 
 class LotTraceRequestEpcis(models.AbstractModel):
@@ -245,8 +242,7 @@ class _Identifiers:
 
     def our_partner(self, location_id):
         """The address of our location: its warehouse's, else the company's."""
-        location = self.records["locations"][location_id]
-        return location.warehouse_id.partner_id or self.records["request"].company_id.partner_id
+        return self.env["lot.trace.request.xlsx"]._our_partner(self.records, location_id)
 
     def location(self, location_id):
         return f"{self.base}/lot_recall/id/location/{location_id}"
