@@ -1,8 +1,6 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.tools import SQL
-from odoo.tools.sql import column_exists, create_column, table_exists
 
 # The columns of a supplier receipt with their SQL types: the keys of a ``receipts`` row of
 # ``lot.trace._trace_upstream``, stored as they are, the affected lot it is behind and whether
@@ -80,21 +78,6 @@ class LotRecallUpstream(models.Model):
             "A supplier receipt line appears once per recall.",
         ),
     ]
-
-    def _auto_init(self):
-        # Rows stored before the affected lot and the lineage were recorded are receipts of the
-        # recalled lots themselves.
-        cr = self.env.cr
-        if table_exists(cr, self._table) and not column_exists(cr, self._table, "affected_lot_id"):
-            create_column(cr, self._table, "affected_lot_id", "int4")
-            create_column(cr, self._table, "recalled_lineage", "bool")
-            cr.execute(
-                SQL(
-                    "UPDATE %s SET affected_lot_id = lot_id, recalled_lineage = TRUE",
-                    SQL.identifier(self._table),
-                )
-            )
-        return super()._auto_init()
 
     @api.model
     def _vals_from_trace(self, recall, rows):

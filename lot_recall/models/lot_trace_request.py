@@ -1,14 +1,15 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from ..tools import local_day_start
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EPCIS_MIMETYPE = "application/ld+json"
@@ -296,9 +297,8 @@ class LotTraceRequest(models.Model):
         """The requested dates, from the start of ``date_from`` to the end of ``date_to`` in
         the user's time zone, as naive UTC datetimes (how the database stores dates)."""
         self.ensure_one()
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
         return tuple(
-            tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            local_day_start(self.env, day)
             for day in (self.date_from, self.date_to + timedelta(days=1))
         )
 

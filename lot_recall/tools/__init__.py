@@ -2,9 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Small helpers shared by the addon's models, reports and controllers."""
 
+import datetime
 import threading
 
 import psycopg2.errors
+import pytz
 
 
 def selection_label(record, fname, value=None):
@@ -13,6 +15,14 @@ def selection_label(record, fname, value=None):
     value = record[fname] if value is None else value
     labels = dict(record._fields[fname]._description_selection(record.env))
     return labels.get(value, value or "")
+
+
+def local_day_start(env, day):
+    """The first moment of ``day`` (a date) in the user's time zone (the context's, else the
+    user's), as a naive UTC datetime: how the database stores datetimes."""
+    zone = pytz.timezone(env.context.get("tz") or env.user.tz or "UTC")
+    start = zone.localize(datetime.datetime.combine(day, datetime.time.min))
+    return start.astimezone(pytz.utc).replace(tzinfo=None)
 
 
 def short_error(error, limit=200):

@@ -8,16 +8,16 @@ values, or a clear ``UserError``), :func:`gs1_lot_ref` (the batch/lot of a text 
 barcode, never raising), :func:`gs1_receipt_values` (the fields of a receipt line or lot).
 """
 
-import datetime
 import re
 
-import pytz
 from biip import ParseConfig, ParseError
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 from biip.gs1_messages import GS1Message
 from biip.symbology import SymbologyIdentifier
 
 from odoo.exceptions import UserError
+
+from . import local_day_start
 
 GROUP_SEPARATOR = "\x1d"
 # How keyboard-wedge scanners type the FNC1 group separator besides the GS character: the
@@ -193,14 +193,6 @@ def check_product_gtin(product, gtin):
         )
 
 
-def gs1_datetime(env, date):
-    """The value of a Datetime field showing ``date`` (a GS1 date): the start of that day in
-    the user's time zone, in UTC."""
-    tz = pytz.timezone(env.context.get("tz") or env.user.tz or "UTC")
-    start = tz.localize(datetime.datetime.combine(date, datetime.time.min))
-    return start.astimezone(pytz.utc).replace(tzinfo=None)
-
-
 def gs1_receipt_values(product, text):
     """The values the GS1 barcode ``text`` gives a receipt line of ``product`` (field names of
     ``stock.move.line``; a lot takes ``lot_name`` as its ``name``).
@@ -225,7 +217,7 @@ def gs1_receipt_values(product, text):
         values["lot_name"] = parsed["serial"]
     for fname in ("expiration_date", "use_date"):
         if parsed.get(fname):
-            values[fname] = gs1_datetime(env, parsed[fname])
+            values[fname] = local_day_start(env, parsed[fname])
     if parsed.get("production_date"):
         values["production_date"] = parsed["production_date"]
     return values

@@ -2,9 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import timedelta
 
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -14,6 +13,7 @@ from odoo.tools.misc import format_date, format_datetime, formatLang
 
 from ..models.lot_recall import CLASSIFICATION_HELP, CLASSIFICATIONS
 from ..models.lot_recall_supplier_ref import SUPPLIER_DATE_FIELDS
+from ..tools import local_day_start
 from ..tools.gs1 import gs1_lot_ref
 
 PREVIEW_CUSTOMERS = 10
@@ -457,18 +457,23 @@ class LotRecallWizard(models.TransientModel):
         if self.supplier_date_from:
             domain.append((fname, ">=", self._supplier_bound(fname, self.supplier_date_from)))
         if self.supplier_date_to:
-            domain.append((fname, "<=", self._supplier_bound(fname, self.supplier_date_to, True)))
+            domain.append(self._supplier_end_bound(fname, self.supplier_date_to))
         lot_ids = self.env["stock.lot"].search(domain).ids
         return SQL("SELECT NULL::bigint AS position, unnest(%s::int[]) AS lot_id", lot_ids)
 
-    def _supplier_bound(self, fname, day, end=False):
-        """``day`` as a bound of lot field ``fname``: the day itself for a date, its first
-        (or with ``end`` its last) moment in the user's time zone for a datetime."""
+    def _supplier_bound(self, fname, day):
+        """``day`` as the lower bound of lot field ``fname``: the day itself for a date, its
+        first moment in the user's time zone for a datetime."""
         if self.env["stock.lot"]._fields[fname].type == "date":
             return day
-        zone = pytz.timezone(self.env.user.tz or "UTC")
-        moment = zone.localize(datetime.combine(day, time.max if end else time.min))
-        return moment.astimezone(pytz.utc).replace(tzinfo=None)
+        return local_day_start(self.env, day)
+
+    def _supplier_end_bound(self, fname, day):
+        """The domain leaf of lot field ``fname`` up to the end of ``day`` (the day itself for
+        a date; before the next day's first moment in the user's time zone for a datetime)."""
+        if self.env["stock.lot"]._fields[fname].type == "date":
+            return (fname, "<=", day)
+        return (fname, "<", local_day_start(self.env, day + timedelta(days=1)))
 
     def _supplier_lot_rows(self, hits):
         """``[{position, lot_id, vendor_ids, quantity, first_date}]`` for the lots of ``hits``
