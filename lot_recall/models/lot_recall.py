@@ -33,15 +33,11 @@ CLASSIFICATIONS = [
 
 ACTIVE_STATES = ("traced", "notified")
 # The first is the move line: lot.recall._line_rows keys its rows on it.
-LINE_COMPARED = ("move_line_id", "partner_id", "picking_id", "quantity", "returned_quantity")
+LINE_COMPARED = ("move_line_id", "partner_id", "quantity", "returned_quantity")
 # Columns of the trace's rows stored as they are, with their SQL types.
 LINE_COLUMNS = {
     "move_line_id": "int",
-    "picking_id": "int",
     "partner_id": "int",
-    "product_id": "int",
-    "lot_id": "int",
-    "location_id": "int",
     "date": "timestamp",
     "quantity": "numeric",
     "returned_quantity": "numeric",
@@ -896,8 +892,8 @@ class LotRecall(models.Model):
         )
 
     def _replace_rows(self, model, columns, rows):
-        """Replace this recall's rows of ``model`` (a table with ``recall_id`` and
-        ``company_id``) by ``rows`` (dicts of the trace): one DELETE and one INSERT from the
+        """Replace this recall's rows of ``model`` (a table with ``recall_id``, whose company
+        is the recall's) by ``rows`` (dicts of the trace): one DELETE and one INSERT from the
         rows as JSON, then the ORM cache of ``model`` is invalidated. Thousands of rows through
         the ORM took seconds. For the trace's own rows, which have no stored computed field to
         maintain.
@@ -911,7 +907,7 @@ class LotRecall(models.Model):
         self.env.cr.execute(SQL("DELETE FROM %s WHERE recall_id = %s", table, self.id))
         if rows:
             # The rows' own columns, then those set once for the whole INSERT.
-            fixed = {"recall_id": self.id, "company_id": self.company_id.id}
+            fixed = {"recall_id": self.id}
             if records._log_access:
                 now = fields.Datetime.now()
                 fixed |= {

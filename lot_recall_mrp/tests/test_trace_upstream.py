@@ -8,6 +8,7 @@ import lxml.html
 from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError
+from odoo.modules.migration import load_script
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL
 
@@ -368,7 +369,7 @@ class TestTraceUpstream(ManufacturingCase, HttpCase):
 
     def test_rows_stored_before_the_upgrade(self):
         """Supplier rows stored before the affected lot and the lineage were recorded (receipts
-        of the recalled lots only) get them on upgrade, without a migration script."""
+        of the recalled lots only) get them from the 18.0.1.3.0 pre-migration."""
         recall = self._recall_through_wizard(
             self.sugar_lot, quarantine=False, include_derived=False
         )
@@ -380,10 +381,8 @@ class TestTraceUpstream(ManufacturingCase, HttpCase):
                 " DROP COLUMN recalled_lineage"
             )
         )
-        # What updating the module does to the model's table.
-        self.registry.init_models(
-            self.env.cr, [Upstream._name], {"module": "lot_recall"}, install=False
-        )
+        script = load_script("lot_recall/migrations/18.0.1.3.0/pre-migrate.py", "lot_recall_1_3")
+        script.migrate(self.env.cr, "18.0.1.2.0")
         Upstream.invalidate_model()
         self.assertEqual(
             [
