@@ -70,9 +70,9 @@ def _row_key(rows, columns):
 
 
 def _format_hours(hours):
-    """``hours`` as H:MM."""
+    """``hours`` as HH:MM, as Odoo's float_time widget shows them."""
     minutes = round(hours * 60)
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 # Written only by the recall's own actions (with sudo, after their checks), never directly.

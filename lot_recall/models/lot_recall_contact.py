@@ -67,13 +67,14 @@ class LotRecallContact(models.Model):
                     )
                     if number and number.strip()
                 ),
-                False,
+                None,
             )
             rows.append(
                 {
                     "partner_id": notice.partner_id.id,
                     "recipient_id": recipient.id,
-                    "email": email or recipient.email or False,
+                    # None, not False: the rows are stored as JSON (lot.recall._replace_rows).
+                    "email": email or recipient.email or None,
                     "phone": phone,
                     "reachable_by": "email" if email else "phone" if phone else "none",
                 }
