@@ -463,3 +463,21 @@ class TestRecallDrillReport(DrillCase, HttpCase):
         self.assertIn("Mass Balance", text)
         self.assertIn("100.00 % of the quantity in", text)
         self.assertIn("Total of the recalled lots", text)
+
+
+@tagged("post_install", "-at_install")
+class TestRecallDrillTour(LotRecallCase, HttpCase):
+    """The drill in a real browser: the dashboard, the mass balance tab, Reconciled."""
+
+    def test_drill_tour(self):
+        self.env["lot.recall"].search([("is_mock", "=", True)]).sudo().is_mock = False
+        lot = self._receive(self.flour, "TOUR-DRILL-1", 100)
+        self._deliver(self.customer_a, self.flour, lot, 40)
+        drill = self._recall_through_wizard(lot, is_mock=True)
+        self.start_tour(
+            "/odoo/action-lot_recall.action_lot_recall_drill",
+            "lot_recall_drill_tour",
+            login="lr_recall_user",
+        )
+        self.assertEqual(drill.state, "closed")
+        self.assertEqual(drill.drill_result, "passed")
