@@ -185,6 +185,18 @@ class TestRecallDrill(DrillCase):
         self.assertEqual(drill.balance_tolerance_percent, 3)
         self.assertTrue(drill.balance_passed)
 
+    def test_count_stock_opens_odoo_physical_inventory_of_the_lots(self):
+        drill = self._drill().with_user(self.recall_user)
+        action = drill.action_count_stock()
+        self.assertEqual(action["res_model"], "stock.quant")
+        self.assertEqual(
+            action["views"],
+            [(self.env.ref("stock.view_stock_quant_tree_inventory_editable").id, "list")],
+        )
+        self.assertTrue(action["context"]["inventory_mode"])
+        quants = self.env["stock.quant"].with_user(self.recall_user).search(action["domain"])
+        self.assertEqual(quants.location_id, self.stock_location | self.shelf)
+
     def test_stock_found_where_odoo_has_none_is_counted(self):
         drill = self._drill()
         other_shelf = self.env["stock.location"].create(
