@@ -1281,7 +1281,13 @@ class LotRecall(models.Model):
             else:
                 recall.drill_result = "failed"
 
-    @api.depends("drill_result")
+    @api.depends(
+        "drill_result",
+        "drill_elapsed_hours",
+        "drill_target_hours",
+        "accounted_percent",
+        "balance_tolerance_percent",
+    )
     def _compute_drill_failure_reason(self):
         for recall in self:
             reasons = []

@@ -2,6 +2,7 @@
 // Copyright 2026 lot_recall contributors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import {Component, onWillStart} from "@odoo/owl";
+import {deserializeDate, formatDate} from "@web/core/l10n/dates";
 import {ListRenderer} from "@web/views/list/list_renderer";
 import {listView} from "@web/views/list/list_view";
 import {registry} from "@web/core/registry";
@@ -21,6 +22,11 @@ export class RecallDrillDashboard extends Component {
         onWillStart(async () => {
             this.companies = await this.orm.call("lot.recall", "retrieve_drill_dashboard");
         });
+    }
+
+    /** A date of the server ("YYYY-MM-DD") as the user reads dates. */
+    formatDay(day) {
+        return formatDate(deserializeDate(day));
     }
 
     openDrills() {
