@@ -11,6 +11,11 @@
     "development_status": "Alpha",
     "license": "LGPL-3",
     "depends": ["lot_recall", "mrp"],
-    "data": ["views/lot_recall_views.xml"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/lot_recall_yield_security.xml",
+        "views/lot_recall_views.xml",
+        "reports/lot_recall_drill_report.xml",
+    ],
     "auto_install": True,
 }

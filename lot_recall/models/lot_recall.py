@@ -4,14 +4,18 @@ import json
 import time
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, config
+from odoo.tools import SQL, config, float_compare, float_repr
 
 from ..tools import selection_label
+from .lot_recall_balance import BALANCE_COLUMNS
+from .lot_recall_balance_location import BALANCE_LOCATION_COLUMNS
+from .lot_recall_contact import CONTACT_COLUMNS
 from .lot_recall_supplier_ref import SUPPLIER_DATE_FIELDS
 from .lot_recall_upstream import UPSTREAM_COLUMNS
 
@@ -61,6 +65,12 @@ def _row_key(rows, columns):
     return {tuple(row[column] for column in columns) for row in rows}
 
 
+def _format_hours(hours):
+    """``hours`` as HH:MM, as Odoo's float_time widget shows them."""
+    minutes = round(hours * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 # Written only by the recall's own actions (with sudo, after their checks), never directly.
 GUARDED_FIELDS = frozenset(
     {
@@ -77,6 +87,27 @@ GUARDED_FIELDS = frozenset(
         "upstream_ids",
     }
 )
+# The drill's clock and the mass balance: written by Start Drill, the recall wizard, the
+# trace, Refresh Balance and Reconciled only.
+DRILL_GUARDED_FIELDS = frozenset(
+    {
+        "drill_started_at",
+        "drill_completed_at",
+        "drill_elapsed_hours",
+        "drill_target_hours",
+        "drill_result",
+        "balance_ids",
+        "balance_location_ids",
+        "contact_ids",
+        "balance_date",
+        "accounted_percent",
+        "balance_tolerance_percent",
+        "balance_passed",
+    }
+)
+GUARDED_FIELDS |= DRILL_GUARDED_FIELDS
+# A company whose last successful drill is older than this is warned on the Recalls dashboard.
+DRILL_INTERVAL_MONTHS = 12
 # Editable on a draft recall; fixed once traced (lots are then added with action_add_lots).
 FROZEN_AFTER_TRACE_FIELDS = frozenset({"company_id", "include_derived", "lot_ids"})
 # What a supplier's notice asked for (the intake's scope), fixed once traced like the lots it
@@ -297,6 +328,101 @@ class LotRecall(models.Model):
         "was created.",
     )
 
+    # -- Drills scored by the clock and the mass balance ----------------------------------------
+    # The clock of a mock recall: started by the wizard that creates it or by Start Drill,
+    # stopped by Reconciled; the mass balance rows are written by the trace, Refresh Balance
+    # and, a last time, Reconciled (DRILL_GUARDED_FIELDS).
+    drill_started_at = fields.Datetime(
+        string="Drill Started",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="When the drill began: the recall wizard opened, or Start Drill was pressed.",
+    )
+    drill_completed_at = fields.Datetime(
+        string="Drill Reconciled",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="When the drill was reconciled: its mass balance was frozen then.",
+    )
+    drill_elapsed_hours = fields.Float(
+        string="Drill Time (hours)",
+        compute="_compute_drill_elapsed_hours",
+        store=True,
+        aggregator="avg",
+        help="From the start of the drill to its reconciliation.",
+    )
+    drill_target_hours = fields.Float(
+        string="Drill Target (hours)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="The company's target when the drill started.",
+    )
+    drill_result = fields.Selection(
+        [("running", "Running"), ("passed", "Passed"), ("failed", "Failed")],
+        compute="_compute_drill_result",
+        store=True,
+        help="Passed: reconciled within the target time with the mass balance within the "
+        "tolerance.",
+    )
+    drill_failure_reason = fields.Char(
+        string="Why It Failed", compute="_compute_drill_failure_reason"
+    )
+    balance_ids = fields.One2many(
+        "lot.recall.balance",
+        "recall_id",
+        string="Mass Balance",
+        readonly=True,
+        copy=False,
+        help="Where each affected lot went, as last computed.",
+    )
+    balance_location_ids = fields.One2many(
+        "lot.recall.balance.location",
+        "recall_id",
+        string="Stock Counts",
+        readonly=True,
+        copy=False,
+        help="Every location of ours holding an affected lot, with the quantity counted there.",
+    )
+    contact_ids = fields.One2many(
+        "lot.recall.contact",
+        "recall_id",
+        string="Contact Check",
+        readonly=True,
+        copy=False,
+    )
+    balance_date = fields.Datetime(string="Balance Computed", readonly=True, copy=False)
+    accounted_percent = fields.Float(
+        string="Accounted (%)",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Quantity accounted for (shipped, consumed, scrapped, returned to suppliers, "
+        "adjusted, counted on hand) over the quantity in (received and produced), summed over "
+        "the recalled lots; with several units of measure, the one furthest from 100%.",
+    )
+    balance_tolerance_percent = fields.Float(
+        string="Tolerance (%)",
+        readonly=True,
+        copy=False,
+        help="The company's mass balance tolerance when the balance was computed.",
+    )
+    balance_passed = fields.Boolean(
+        string="Mass Balance Passed", compute="_compute_balance_passed", store=True
+    )
+    contact_count = fields.Integer(string="Customers Checked", compute="_compute_contact_check")
+    contact_unreachable_count = fields.Integer(
+        string="Customers Not Reachable", compute="_compute_contact_check"
+    )
+    contact_reachable_percent = fields.Float(
+        string="Reachable (%)",
+        compute="_compute_contact_check",
+        help="Share of the affected customers with a usable email address or phone number.",
+    )
+
     @api.depends(
         "line_ids.partner_id",
         "line_ids.picking_id",
@@ -445,6 +571,9 @@ class LotRecall(models.Model):
         self._check_open(self.env._("traced again"))
         for recall in self:
             recall._lock()
+            if recall.is_mock and recall.state == "draft" and not recall.drill_started_at:
+                # No drill is traced off the clock.
+                recall._start_drill()
             recall.invalidate_recordset(["line_ids", "affected_lot_ids", "notice_ids"])
             recall._apply_trace()
         return True
@@ -840,6 +969,7 @@ class LotRecall(models.Model):
         after = {row["move_line_id"]: row for row in result["deliveries"]}
         self._sync_notices(before, after)
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
+        self._refresh_balance()
 
     def _upstream_rows(self, affected_ids):
         """The supplier receipts behind the affected lots ``affected_ids`` (one step back),
@@ -1105,3 +1235,268 @@ class LotRecall(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
         return True
+
+    # -- Drills scored by the clock and the mass balance ----------------------------------------
+
+    @api.depends("drill_started_at", "drill_completed_at")
+    def _compute_drill_elapsed_hours(self):
+        for recall in self:
+            start, end = recall.drill_started_at, recall.drill_completed_at
+            recall.drill_elapsed_hours = (
+                (end - start).total_seconds() / 3600 if start and end else 0.0
+            )
+
+    @api.depends("balance_date", "accounted_percent", "balance_tolerance_percent")
+    def _compute_balance_passed(self):
+        for recall in self:
+            recall.balance_passed = bool(recall.balance_date) and (
+                float_compare(
+                    abs(recall.accounted_percent - 100.0),
+                    recall.balance_tolerance_percent,
+                    precision_digits=6,
+                )
+                <= 0
+            )
+
+    @api.depends(
+        "is_mock",
+        "drill_started_at",
+        "drill_completed_at",
+        "drill_elapsed_hours",
+        "drill_target_hours",
+        "balance_passed",
+    )
+    def _compute_drill_result(self):
+        for recall in self:
+            if not (recall.is_mock and recall.drill_started_at):
+                recall.drill_result = False
+            elif not recall.drill_completed_at:
+                recall.drill_result = "running"
+            elif recall._drill_on_time() and recall.balance_passed:
+                recall.drill_result = "passed"
+            else:
+                recall.drill_result = "failed"
+
+    @api.depends(
+        "drill_result",
+        "drill_elapsed_hours",
+        "drill_target_hours",
+        "accounted_percent",
+        "balance_tolerance_percent",
+    )
+    def _compute_drill_failure_reason(self):
+        for recall in self:
+            reasons = []
+            if recall.drill_result == "failed":
+                if not recall._drill_on_time():
+                    reasons.append(
+                        self.env._(
+                            "reconciled in %(elapsed)s h, the target is %(target)s h",
+                            elapsed=_format_hours(recall.drill_elapsed_hours),
+                            target=_format_hours(recall.drill_target_hours),
+                        )
+                    )
+                if not recall.balance_passed:
+                    reasons.append(
+                        self.env._(
+                            "%(percent)s%% of the quantity accounted for (tolerance "
+                            "%(tolerance)s%%)",
+                            percent=float_repr(recall.accounted_percent, 2),
+                            tolerance=float_repr(recall.balance_tolerance_percent, 2),
+                        )
+                    )
+            recall.drill_failure_reason = "; ".join(reasons)
+
+    @api.depends("contact_ids.reachable_by")
+    def _compute_contact_check(self):
+        for recall in self:
+            contacts = recall.contact_ids
+            unreachable = contacts.filtered(lambda contact: contact.reachable_by == "none")
+            recall.contact_count = len(contacts)
+            recall.contact_unreachable_count = len(unreachable)
+            recall.contact_reachable_percent = contacts and 100.0 * (
+                len(contacts) - len(unreachable)
+            ) / len(contacts)
+
+    def action_start_drill(self):
+        """Start the clock of these draft drills: their time runs until they are reconciled.
+        Recall Users may start and reconcile drills."""
+        self.check_access("write")
+        for recall in self:
+            if not recall.is_mock:
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is a real recall: it has no drill clock.", recall=recall.name
+                    )
+                )
+            if recall.state != "draft" or recall.drill_started_at:
+                raise UserError(
+                    self.env._("Drill %(recall)s has already started.", recall=recall.name)
+                )
+        self._start_drill()
+        return True
+
+    def action_refresh_balance(self):
+        """Compute the mass balance again: after stock was counted, or moved."""
+        self.check_access("write")
+        self._check_open(self.env._("balanced again"))
+        for recall in self:
+            if recall.state == "draft":
+                raise UserError(
+                    self.env._(
+                        "Trace %(recall)s first: its mass balance is that of its affected lots.",
+                        recall=recall.name,
+                    )
+                )
+            recall._lock()
+            recall._refresh_balance()
+        return True
+
+    def action_count_stock(self):
+        """Odoo's physical inventory of every location of ours holding an affected lot: the
+        user records the Counted Quantity there (without applying it), and the drill's mass
+        balance compares it with the system quantity."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["stock.quant"].action_view_inventory()
+        context = dict(action["context"])
+        context.pop("search_default_my_count", None)
+        action.update(
+            name=self.env._("Count Stock of %(recall)s", recall=self.name),
+            domain=[
+                ("lot_id", "in", self.affected_lot_ids.ids),
+                ("location_id.usage", "in", ("internal", "transit")),
+                ("company_id", "=", self.company_id.id),
+            ],
+            context=context,
+        )
+        return action
+
+    def action_reconcile(self):
+        """Complete these drills: their mass balance is computed a last time and frozen (the
+        drill report never changes afterwards), their clock stops and they are closed.
+        Completing a drill is not closing a real recall: Recall Users may do it."""
+        self.check_access("write")
+        for recall in self:
+            recall._lock()
+            recall.invalidate_recordset(["state", "drill_started_at", "drill_completed_at"])
+            if not recall.is_mock:
+                raise UserError(
+                    self.env._(
+                        "%(recall)s is a real recall: a Recall Manager closes it.",
+                        recall=recall.name,
+                    )
+                )
+            if recall.state != "traced":
+                raise UserError(
+                    self.env._("Trace drill %(recall)s before reconciling it.", recall=recall.name)
+                    if recall.state == "draft"
+                    else self.env._(
+                        "Drill %(recall)s is %(state)s: it cannot be reconciled.",
+                        recall=recall.name,
+                        state=selection_label(recall, "state"),
+                    )
+                )
+            if not recall.drill_started_at:
+                raise UserError(
+                    self.env._(
+                        "Drill %(recall)s was traced before drills had a clock: cancel it and "
+                        "run a new drill.",
+                        recall=recall.name,
+                    )
+                )
+            recall._refresh_balance()
+            recall.sudo().write({"drill_completed_at": fields.Datetime.now(), "state": "closed"})
+            recall._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Drill reconciled in %(elapsed)s h (target %(target)s h), %(percent)s%% of "
+                    "the quantity accounted for: %(result)s.",
+                    elapsed=_format_hours(recall.drill_elapsed_hours),
+                    target=_format_hours(recall.drill_target_hours),
+                    percent=float_repr(recall.accounted_percent, 2),
+                    result=selection_label(recall, "drill_result"),
+                )
+            )
+        return True
+
+    @api.readonly
+    def action_print_drill_report(self):
+        self.ensure_one()
+        return self.env.ref("lot_recall.action_report_recall_drill").report_action(self)
+
+    @api.model
+    @api.readonly
+    def retrieve_drill_dashboard(self):
+        """The drill status of the user's companies for the Recalls dashboard: when the last
+        drill passed, and whether that is more than 12 months ago (or never)."""
+        self.browse().check_access("read")
+        limit = fields.Datetime.now() - relativedelta(months=DRILL_INTERVAL_MONTHS)
+        companies = self.env.companies
+        return [
+            {
+                "company": company.name if len(companies) > 1 else False,
+                "last_passed": company.recall_drill_last_passed_at
+                and fields.Date.to_string(
+                    fields.Datetime.context_timestamp(self, company.recall_drill_last_passed_at)
+                ),
+                "overdue": not company.recall_drill_last_passed_at
+                or company.recall_drill_last_passed_at < limit,
+            }
+            for company in companies
+        ]
+
+    def _drill_on_time(self):
+        self.ensure_one()
+        return (
+            float_compare(self.drill_elapsed_hours, self.drill_target_hours, precision_digits=6)
+            <= 0
+        )
+
+    def _start_drill(self, opened_at=None):
+        """Start the clock of these drills at ``opened_at`` (when the recall wizard opened),
+        never later than now, with the company's target time."""
+        now = fields.Datetime.now()
+        start = min(opened_at, now) if opened_at else now
+        for recall in self:
+            recall.sudo().write(
+                {
+                    "drill_started_at": start,
+                    "drill_target_hours": recall.company_id.recall_drill_target_hours,
+                }
+            )
+
+    def _refresh_balance(self):
+        """Write this recall's mass balance and stock counts (one statement, one INSERT each)
+        and, for a drill, its contact check; the recall's headline figures from them. A
+        reconciled drill's balance is frozen."""
+        self.ensure_one()
+        if self.drill_completed_at:
+            raise UserError(
+                self.env._(
+                    "Drill %(recall)s is reconciled: its mass balance is frozen.",
+                    recall=self.name,
+                )
+            )
+        # The access check of every reader of stock in raw SQL: the recall, then its lots.
+        self.check_access("read")
+        self.affected_lot_ids._lot_recall_check_trace_access(self.company_id)
+        rows, locations = self.env["lot.recall.balance"]._rows_for_recall(self)
+        self._replace_rows("lot.recall.balance", BALANCE_COLUMNS, rows)
+        self._replace_rows("lot.recall.balance.location", BALANCE_LOCATION_COLUMNS, locations)
+        if self.is_mock:
+            self._replace_rows(
+                "lot.recall.contact",
+                CONTACT_COLUMNS,
+                self.env["lot.recall.contact"]._rows_for_notices(self.notice_ids),
+            )
+        self.invalidate_recordset(["balance_ids", "balance_location_ids", "contact_ids"])
+        percents = [total["accounted_percent"] for total in self.balance_ids._totals()]
+        self.sudo().write(
+            {
+                "balance_date": fields.Datetime.now(),
+                # With several units, the total furthest from 100% scores the recall.
+                "accounted_percent": max(percents, key=lambda p: abs(p - 100.0), default=100.0),
+                "balance_tolerance_percent": self.company_id.recall_drill_tolerance_percent,
+            }
+        )

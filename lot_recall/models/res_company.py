@@ -40,3 +40,40 @@ class ResCompany(models.Model):
         string="Quarantine Expired Lots",
         help="Quarantine lots automatically when the expiry digest finds them expired.",
     )
+    # Mock recalls (drills): the rules a drill is scored by, and when one last passed.
+    recall_drill_target_hours = fields.Float(
+        string="Drill Target (hours)",
+        default=4.0,
+        help="A mock recall passes only if it is reconciled within this many hours of its "
+        "start (BRCGS asks for 4 hours).",
+    )
+    recall_drill_tolerance_percent = fields.Float(
+        string="Mass Balance Tolerance (%)",
+        default=0.0,
+        help="How far the accounted quantity of a recall may be from 100% of the quantity in. "
+        "0: everything must be accounted for, and more than 100% fails as well.",
+    )
+    recall_drill_last_passed_at = fields.Datetime(
+        string="Last Successful Drill",
+        compute="_compute_recall_drill_last_passed_at",
+        help="When the company's last mock recall that passed was reconciled.",
+    )
+
+    def _compute_recall_drill_last_passed_at(self):
+        # A date for the settings and the recalls dashboard: read whatever the user's
+        # rights on recalls (the date names no recall).
+        last = dict(
+            self.env["lot.recall"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "in", self.ids),
+                    ("is_mock", "=", True),
+                    ("drill_result", "=", "passed"),
+                ],
+                ["company_id"],
+                ["drill_completed_at:max"],
+            )
+        )
+        for company in self:
+            company.recall_drill_last_passed_at = last.get(company._origin, False)

@@ -20,3 +20,10 @@ class ResConfigSettings(models.TransientModel):
     lot_expiry_auto_quarantine = fields.Boolean(
         related="company_id.lot_expiry_auto_quarantine", readonly=False
     )
+    recall_drill_target_hours = fields.Float(
+        related="company_id.recall_drill_target_hours", readonly=False
+    )
+    recall_drill_tolerance_percent = fields.Float(
+        related="company_id.recall_drill_tolerance_percent", readonly=False
+    )
+    recall_drill_last_passed_at = fields.Datetime(related="company_id.recall_drill_last_passed_at")

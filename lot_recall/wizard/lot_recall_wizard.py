@@ -115,6 +115,10 @@ class LotRecallWizard(models.TransientModel):
         string="Mock Recall (drill)",
         help="Trace and report like a real recall, but never email anyone nor block stock.",
     )
+    drill_opened_at = fields.Datetime(
+        default=fields.Datetime.now,
+        help="When this wizard opened: the start of a drill's clock.",
+    )
     include_derived = fields.Boolean(
         string="Include Derived Lots",
         default=True,
@@ -297,6 +301,8 @@ class LotRecallWizard(models.TransientModel):
         )
         if supplier_rows is not None:
             self._record_supplier_notice(recall, supplier_rows)
+        if self.is_mock:
+            recall._start_drill(self.drill_opened_at)
         recall.action_trace()
         if self.quarantine and not self.is_mock:
             recall.action_quarantine()

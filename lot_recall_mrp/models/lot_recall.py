@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .lot_recall_yield import YIELD_COLUMNS
+
 
 class LotRecall(models.Model):
     _inherit = "lot.recall"
@@ -13,6 +15,15 @@ class LotRecall(models.Model):
         help="Done manufacturing orders that consumed an affected lot.",
     )
     production_count = fields.Integer(compute="_compute_production_ids")
+    yield_ids = fields.One2many(
+        "lot.recall.yield",
+        "recall_id",
+        string="Manufacturing Yield",
+        readonly=True,
+        copy=False,
+        help="For each manufacturing order that made or consumed an affected lot: the "
+        "components it consumed against what its bill of materials expects.",
+    )
 
     @api.depends("affected_lot_ids")
     def _compute_production_ids(self):
@@ -38,3 +49,12 @@ class LotRecall(models.Model):
         return self.production_ids._get_records_action(
             name=self.env._("Manufacturing Orders"), context={"create": False}
         )
+
+    def _refresh_balance(self):
+        """The mass balance, and the yield check of the manufacturing orders, frozen with it."""
+        result = super()._refresh_balance()
+        self._replace_rows(
+            "lot.recall.yield", YIELD_COLUMNS, self.env["lot.recall.yield"]._rows_for_recall(self)
+        )
+        self.invalidate_recordset(["yield_ids"])
+        return result

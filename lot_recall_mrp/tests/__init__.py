@@ -1,5 +1,6 @@
 from . import (
     test_lot_screens_mrp,
+    test_recall_drill_mrp,
     test_recall_lots_mrp,
     test_recall_manufacturing,
     test_trace_depth,
