@@ -82,7 +82,7 @@ class LotRecallBalance(models.Model):
     _log_access = False
 
     recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade", readonly=True)
-    company_id = fields.Many2one(related="recall_id.company_id", store=True)
+    company_id = fields.Many2one(related="recall_id.company_id")
     lot_id = fields.Many2one("stock.lot", required=True, index=True, readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)

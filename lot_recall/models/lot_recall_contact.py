@@ -28,7 +28,7 @@ class LotRecallContact(models.Model):
     _log_access = False
 
     recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade", readonly=True)
-    company_id = fields.Many2one(related="recall_id.company_id", store=True)
+    company_id = fields.Many2one(related="recall_id.company_id")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
     recipient_id = fields.Many2one("res.partner", string="Contact", readonly=True)
     email = fields.Char(readonly=True)

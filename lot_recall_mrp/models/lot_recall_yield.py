@@ -33,7 +33,7 @@ class LotRecallYield(models.Model):
     _log_access = False
 
     recall_id = fields.Many2one("lot.recall", required=True, ondelete="cascade", readonly=True)
-    company_id = fields.Many2one(related="recall_id.company_id", store=True)
+    company_id = fields.Many2one(related="recall_id.company_id")
     production_id = fields.Many2one(
         "mrp.production", string="Manufacturing Order", required=True, readonly=True
     )
