@@ -5,6 +5,7 @@ from . import (
     lot_expiry_digest_line,
     lot_recall,
     lot_recall_acknowledgment,
+    lot_recall_effectiveness_check,
     lot_recall_line,
     lot_recall_lot,
     lot_recall_notice,

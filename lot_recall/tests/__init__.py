@@ -10,6 +10,7 @@ from . import (
     test_readonly_rpc,
     test_recall_creation,
     test_recall_doors,
+    test_recall_effectiveness,
     test_recall_guards,
     test_recall_lots,
     test_recall_notices,
