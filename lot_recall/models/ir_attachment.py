@@ -60,7 +60,9 @@ class IrAttachment(models.Model):
         candidates = self.sudo().filtered(lambda att: att.res_model == "lot.recall")
         if not candidates:
             return self.browse()
-        recalls = self.env["lot.recall"].sudo().search([("status_report_ids", "in", candidates.ids)])
+        recalls = (
+            self.env["lot.recall"].sudo().search([("status_report_ids", "in", candidates.ids)])
+        )
         return candidates & recalls.status_report_ids
 
     def _lot_recall_exports(self):

@@ -1366,7 +1366,9 @@ class LotRecall(models.Model):
         self.ensure_one()
         if self.state not in ACTIVE_STATES:
             raise UserError(
-                self.env._("Trace %(recall)s before selecting consignees to check.", recall=self.name)
+                self.env._(
+                    "Trace %(recall)s before selecting consignees to check.", recall=self.name
+                )
             )
         if not self.effectiveness_level:
             raise UserError(
@@ -1386,9 +1388,7 @@ class LotRecall(models.Model):
         self.invalidate_recordset(["effectiveness_seed", "effectiveness_check_ids", "notice_ids"])
         consignees = self._effectiveness_consignees()
         if not consignees:
-            raise UserError(
-                self.env._("%(recall)s has no consignee to check.", recall=self.name)
-            )
+            raise UserError(self.env._("%(recall)s has no consignee to check.", recall=self.name))
         size = self._effectiveness_sample_size(len(consignees))
         seed = self.effectiveness_seed or secrets.randbelow(2**31 - 1) + 1
         if not self.effectiveness_seed:

@@ -59,7 +59,6 @@ class LotRecallEffectivenessCheck(models.Model):
     )
     activity_id = fields.Many2one(
         "mail.activity",
-        string="Activity",
         readonly=True,
         ondelete="set null",
         help="The activity of the recall's responsible to make this check; done when the "
@@ -75,13 +74,13 @@ class LotRecallEffectivenessCheck(models.Model):
     method = fields.Selection(CHECK_METHODS, readonly=True, help="How the consignee was checked.")
     contacted = fields.Boolean(readonly=True, help="The consignee was reached.")
     received_notice = fields.Boolean(
-        string="Received Notice", readonly=True, help="The consignee received the recall notice."
+        readonly=True, help="The consignee received the recall notice."
     )
     followed_instructions = fields.Boolean(
         readonly=True, help="The consignee followed the notice's instructions."
     )
     note = fields.Text(readonly=True)
-    recorded_by_id = fields.Many2one("res.users", string="Recorded By", readonly=True)
+    recorded_by_id = fields.Many2one("res.users", readonly=True)
     recorded_at = fields.Datetime(string="Recorded On", readonly=True)
 
     _sql_constraints = [

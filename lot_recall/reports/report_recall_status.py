@@ -59,8 +59,10 @@ class ReportRecallStatus(models.AbstractModel):
             ),
             "unsent_count": len(
                 notices.filtered(
-                    lambda n: n.state == "pending"
-                    or (n.state == "failed" and n.failure_kind != "customer")
+                    lambda n: (
+                        n.state == "pending"
+                        or (n.state == "failed" and n.failure_kind != "customer")
+                    )
                 )
             ),
             "responding_count": len(responding),

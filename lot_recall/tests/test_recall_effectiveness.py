@@ -67,7 +67,9 @@ class EffectivenessCase(LotRecallCase):
     def _record(self, check, user, **values):
         """Record ``check`` through its form, as ``user``."""
         action = check.with_user(user).action_record()
-        wizard = Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        wizard = Form(
+            self.env[action["res_model"]].with_user(user).with_context(**action["context"])
+        )
         for name, value in values.items():
             setattr(wizard, name, value)
         wizard.save().action_confirm()
@@ -322,9 +324,38 @@ class TestRecallEffectiveness(EffectivenessCase):
         with self.assertRaises(UserError):
             checks[0].with_user(self.recall_manager).sudo().unlink()
 
+    def test_regulatory_and_effectiveness_pages_of_the_form(self):
+        recall = self._recall()
+        authority = self.env["res.partner"].create({"name": "FSA Incidents", "is_company": True})
+        with Form(recall) as form:
+            form.recall_depth = "consumer"
+            form.public_warning = "none"
+            form.authority_id = authority
+            form.effectiveness_level = "B"
+            form.effectiveness_percent = 25
+        self.assertRecordValues(
+            recall,
+            [
+                {
+                    "recall_depth": "consumer",
+                    "public_warning": "none",
+                    "authority_id": authority.id,
+                    "effectiveness_level": "B",
+                    "effectiveness_percent": 25,
+                    "effectiveness_sample_size": 7,
+                }
+            ],
+        )
+        recall.action_select_consignees()
+        form = Form(recall)
+        self.assertEqual(len(form.effectiveness_check_ids), 7)
+        self.assertEqual(form.effectiveness_seed, recall.effectiveness_seed)
+
     def test_regulatory_record_editable_while_open(self):
         recall = self._recall()
-        authority = self.env["res.partner"].create({"name": "FDA District Office", "is_company": True})
+        authority = self.env["res.partner"].create(
+            {"name": "FDA District Office", "is_company": True}
+        )
         values = {
             "recall_depth": "retail",
             "public_warning": "general",
@@ -456,6 +487,7 @@ class TestRecallStatusReport(EffectivenessCase, HttpCase):
         self.assertEqual(pdf_text(attachment.raw), text)
         self.assertIn("Status report no. 2", self._print(recall))
         self.assertEqual(len(recall.status_report_ids), 2)
+        self.assertEqual(len(set(recall.status_report_ids.mapped("checksum"))), 2)
         self.assertTrue(
             recall.message_ids.filtered(lambda m: attachment in m.attachment_ids),
             "each print is logged with its file",
