@@ -1320,21 +1320,13 @@ class LotRecall(models.Model):
             recall._select_consignees()
         return True
 
+    @api.readonly
     def action_print_status_report(self):
-        """Print the status report (21 CFR 7.53); each print is attached to the recall."""
+        """Print the status report (21 CFR 7.53); each print is attached to the recall (by the
+        printing, a request of its own: this button only opens it)."""
         self.ensure_one()
         self.check_access("read")
         return self.env.ref("lot_recall.action_report_recall_status").report_action(self)
-
-    @api.readonly
-    def action_view_status_reports(self):
-        self.ensure_one()
-        return self.status_report_ids._get_records_action(
-            name=self.env._("Status Reports"),
-            views=[(False, "list"), (False, "form")],
-            domain=[("id", "in", self.status_report_ids.ids)],
-            context={"create": False},
-        )
 
     def _effectiveness_consignees(self):
         """The recall's consignees, de-duplicated: the companies of its notices' customers."""
