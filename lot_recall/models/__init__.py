@@ -8,6 +8,7 @@ from . import (
     lot_recall_balance,
     lot_recall_balance_location,
     lot_recall_contact,
+    lot_recall_effectiveness_check,
     lot_recall_line,
     lot_recall_lot,
     lot_recall_notice,

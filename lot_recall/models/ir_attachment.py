@@ -20,6 +20,14 @@ class IrAttachment(models.Model):
                     "Export, never changed directly."
                 )
             )
+        if (
+            not self.env.su
+            and EXPORT_GUARDED_FIELDS & set(vals)
+            and self._lot_recall_status_reports()
+        ):
+            raise AccessError(
+                self.env._("A printed recall status report is evidence: it is never changed.")
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -33,6 +41,29 @@ class IrAttachment(models.Model):
                     files=", ".join(exports.mapped("name")),
                 )
             )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_recall_status_report(self):
+        reports = self._lot_recall_status_reports()
+        if reports:
+            raise UserError(
+                self.env._(
+                    "%(files)s are printed recall status reports: they are evidence and cannot "
+                    "be deleted.",
+                    files=", ".join(reports.mapped("name")),
+                )
+            )
+
+    def _lot_recall_status_reports(self):
+        """These attachments that are printed status reports of a recall (one query, only
+        when some are attached to a recall)."""
+        candidates = self.sudo().filtered(lambda att: att.res_model == "lot.recall")
+        if not candidates:
+            return self.browse()
+        recalls = (
+            self.env["lot.recall"].sudo().search([("status_report_ids", "in", candidates.ids)])
+        )
+        return candidates & recalls.status_report_ids
 
     def _lot_recall_exports(self):
         """These attachments that are exported files of a traceability request (one query,

@@ -1,6 +1,9 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
 import json
+import math
+import secrets
 import time
 from collections import defaultdict
 
@@ -9,7 +12,7 @@ from markupsafe import Markup
 from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, config, float_compare, float_repr
 
 from ..tools import selection_label
@@ -85,6 +88,10 @@ GUARDED_FIELDS = frozenset(
         "trace_duration_ms",
         "trace_lot_ids",
         "upstream_ids",
+        # FDA paperwork: written by Select Consignees and the status report's printing only.
+        "effectiveness_seed",
+        "effectiveness_check_ids",
+        "status_report_ids",
     }
 )
 # The drill's clock and the mass balance: written by Start Drill, the recall wizard, the
@@ -121,6 +128,45 @@ SUPPLIER_FROZEN_FIELDS = frozenset(
         "supplier_date_to",
     }
 )
+
+# FDA recall paperwork. The effectiveness check levels of 21 CFR 7.42(b)(3): the share of
+# consignees to check (level B: a percentage entered on the recall).
+EFFECTIVENESS_LEVELS = [
+    ("A", "Level A: 100% of consignees"),
+    ("B", "Level B: a percentage between 10% and 100%"),
+    ("C", "Level C: 10% of consignees"),
+    ("D", "Level D: 2% of consignees"),
+    ("E", "Level E: no effectiveness checks"),
+]
+EFFECTIVENESS_SHARES = {"A": 100, "C": 10, "D": 2, "E": 0}
+RECALL_DEPTHS = [
+    ("consumer", "Consumer or user level"),
+    ("retail", "Retail level"),
+    ("wholesale", "Wholesale level"),
+]
+PUBLIC_WARNINGS = [
+    ("none", "None"),
+    ("general", "General (news media)"),
+    ("specialized", "Specialized (trade or professional press, specific segments)"),
+]
+# The regulatory record (21 CFR 7.42(b), 7.46; EU 178/2002 art. 19): paperwork Recall Users
+# keep while the recall is open.
+REGULATORY_FIELDS = frozenset(
+    {
+        "recall_depth",
+        "public_warning",
+        "authority_id",
+        "authority_notified_date",
+        "authority_reference",
+        "authority_notification",
+        "authority_notification_filename",
+        "completion_estimate_date",
+        "effectiveness_level",
+        "effectiveness_percent",
+    }
+)
+# The termination (21 CFR 7.55): the authority's letter usually comes once the recall is closed.
+TERMINATION_FIELDS = frozenset({"termination_requested_date", "termination_date"})
 
 
 class LotRecall(models.Model):
@@ -326,6 +372,106 @@ class LotRecall(models.Model):
         copy=False,
         help="Each reference of the supplier's notice and what it resolved to when the recall "
         "was created.",
+    )
+    # FDA recall paperwork: the regulatory record (21 CFR 7.42(b), 7.46, 7.55; EU 178/2002
+    # art. 19), the effectiveness check (21 CFR 7.42(b)(3)) and the status reports (7.53).
+    recall_depth = fields.Selection(
+        RECALL_DEPTHS,
+        tracking=True,
+        help="How far down the distribution chain the recall goes (21 CFR 7.42(b)(1)): to "
+        "consumers or users, to retail level, or to wholesale level.",
+    )
+    public_warning = fields.Selection(
+        PUBLIC_WARNINGS,
+        tracking=True,
+        help="Whether the public is warned, and how (21 CFR 7.42(b)(2)): through the general "
+        "news media, or through specialized news media or to specific segments of the "
+        "population.",
+    )
+    authority_id = fields.Many2one(
+        "res.partner",
+        string="Authority Notified",
+        tracking=True,
+        help="The authority told of the recall: the FDA district office, the competent "
+        "authority of an EU member state (Regulation (EC) 178/2002 art. 19).",
+    )
+    authority_notified_date = fields.Date(string="Authority Notified On", tracking=True)
+    authority_reference = fields.Char(
+        string="Authority's Reference",
+        tracking=True,
+        help="The authority's own reference of this recall (e.g. the FDA's recall event number).",
+    )
+    authority_notification = fields.Binary(
+        string="Notification Document", attachment=True, copy=False
+    )
+    authority_notification_filename = fields.Char(copy=False)
+    completion_estimate_date = fields.Date(
+        string="Estimated Completion",
+        tracking=True,
+        help="When the recall is expected to be complete (21 CFR 7.53(b)(6)): printed in the "
+        "status report.",
+    )
+    termination_requested_date = fields.Date(
+        string="Termination Requested On",
+        tracking=True,
+        help="When we asked the authority in writing to terminate the recall (21 CFR 7.55(b)).",
+    )
+    termination_date = fields.Date(
+        string="Terminated by Authority On",
+        tracking=True,
+        help="The date of the authority's written notice that the recall is terminated "
+        "(21 CFR 7.55(a)).",
+    )
+    effectiveness_level = fields.Selection(
+        EFFECTIVENESS_LEVELS,
+        string="Effectiveness Check Level",
+        tracking=True,
+        help="The share of consignees to check (21 CFR 7.42(b)(3)): whether they received the "
+        "notice and followed its instructions. Select Consignees draws them at random.",
+    )
+    effectiveness_percent = fields.Float(
+        string="Level B Percentage",
+        digits=(5, 2),
+        tracking=True,
+        help="Level B: the percentage of consignees to check, more than 10 and less than 100.",
+    )
+    effectiveness_seed = fields.Integer(
+        string="Sample Seed",
+        readonly=True,
+        copy=False,
+        help="The seed of the random draw of consignees, set by the first Select Consignees: "
+        "the same seed draws the same consignees.",
+    )
+    effectiveness_check_ids = fields.One2many(
+        "lot.recall.effectiveness.check",
+        "recall_id",
+        string="Effectiveness Checks",
+        readonly=True,
+        copy=False,
+    )
+    effectiveness_consignee_count = fields.Integer(
+        string="Consignees",
+        compute="_compute_effectiveness_sample",
+        help="The customers notified of the recall, each company once.",
+    )
+    effectiveness_sample_size = fields.Integer(
+        string="Consignees to Check",
+        compute="_compute_effectiveness_sample",
+        help="How many consignees the effectiveness check level asks to check (rounded up, at "
+        "least one).",
+    )
+    effectiveness_checked_count = fields.Integer(
+        string="Checks Recorded", compute="_compute_effectiveness_sample"
+    )
+    status_report_ids = fields.Many2many(
+        "ir.attachment",
+        "lot_recall_status_report_rel",
+        "recall_id",
+        "attachment_id",
+        string="Status Reports",
+        readonly=True,
+        copy=False,
+        help="Every status report printed (21 CFR 7.53), dated: kept as evidence.",
     )
 
     # -- Drills scored by the clock and the mass balance ----------------------------------------
@@ -534,6 +680,7 @@ class LotRecall(models.Model):
             guarded = GUARDED_FIELDS & set(vals)
             if guarded:
                 raise AccessError(self._guarded_fields_message(guarded))
+            self._check_paperwork_write(vals)
             frozen = (FROZEN_AFTER_TRACE_FIELDS | SUPPLIER_FROZEN_FIELDS) & set(vals)
             traced = self.filtered("trace_date")
             if frozen and traced:
@@ -1500,3 +1647,253 @@ class LotRecall(models.Model):
                 "balance_tolerance_percent": self.company_id.recall_drill_tolerance_percent,
             }
         )
+
+    # FDA recall paperwork: regulatory record, effectiveness check, status reports.
+
+    @api.depends(
+        "notice_ids.partner_id",
+        "effectiveness_level",
+        "effectiveness_percent",
+        "effectiveness_check_ids.state",
+    )
+    def _compute_effectiveness_sample(self):
+        for recall in self:
+            count = len(recall._effectiveness_consignees())
+            recall.effectiveness_consignee_count = count
+            recall.effectiveness_sample_size = recall._effectiveness_sample_size(count)
+            recall.effectiveness_checked_count = len(
+                recall.effectiveness_check_ids.filtered(lambda check: check.state == "done")
+            )
+
+    @api.constrains("effectiveness_level", "effectiveness_percent")
+    def _check_effectiveness_percent(self):
+        for recall in self.filtered(lambda r: r.effectiveness_level == "B"):
+            if not 10 < recall.effectiveness_percent < 100:
+                raise ValidationError(
+                    self.env._(
+                        "Recall %(recall)s: at effectiveness check level B, the percentage of "
+                        "consignees to check must be more than 10 and less than 100 (levels C "
+                        "and A).",
+                        recall=recall.name,
+                    )
+                )
+
+    def _check_paperwork_write(self, vals):
+        """The regulatory record is the Recall Users' paperwork while the recall is open; the
+        termination is recorded on a closed recall too (the authority's letter comes last)."""
+        fnames = set(vals)
+        ended = self.filtered(lambda r: r.state in ("closed", "cancel"))
+        refused = ended if REGULATORY_FIELDS & fnames else self.browse()
+        if TERMINATION_FIELDS & fnames:
+            refused |= ended.filtered(lambda r: r.state == "cancel")
+        if refused:
+            raise UserError(
+                self.env._(
+                    "Recall %(recall)s is %(state)s: its regulatory record (%(fields)s) can no "
+                    "longer be changed.",
+                    recall=refused[0].name,
+                    state=selection_label(refused[0], "state"),
+                    fields=self._field_labels((REGULATORY_FIELDS | TERMINATION_FIELDS) & fnames),
+                )
+            )
+
+    def action_select_consignees(self):
+        """Draw the consignees to check at the recall's effectiveness check level, at random
+        with the recall's seed, and give the recall's responsible an activity for each.
+
+        Safe to run again: the checks already selected are kept (never duplicated, never
+        dropped) and the next consignees of the same draw are added only when the sample is
+        smaller than the level asks (a higher level, customers found by a later trace).
+        """
+        self.check_access("write")
+        self._check_open(self.env._("checked"))
+        for recall in self:
+            recall._select_consignees()
+        return True
+
+    @api.readonly
+    def action_print_status_report(self):
+        """Print the status report (21 CFR 7.53); each print is attached to the recall (by the
+        printing, a request of its own: this button only opens it)."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.env.ref("lot_recall.action_report_recall_status").report_action(self)
+
+    def _effectiveness_consignees(self):
+        """The recall's consignees, de-duplicated: the companies of its notices' customers."""
+        self.ensure_one()
+        return self.notice_ids.partner_id.commercial_partner_id
+
+    def _effectiveness_sample_size(self, count):
+        """How many of ``count`` consignees this recall's level asks to check: rounded up, at
+        least one (none at level E or without a level)."""
+        self.ensure_one()
+        level = self.effectiveness_level
+        if not count or not level or level == "E":
+            return 0
+        share = self.effectiveness_percent if level == "B" else EFFECTIVENESS_SHARES[level]
+        # Rounded to 6 places first: 100 consignees at 7.1 % are 7.1 (not 7.1000001) checks.
+        return min(count, max(1, math.ceil(round(count * share / 100.0, 6))))
+
+    @api.model
+    def _effectiveness_draw(self, partners, seed):
+        """``partners`` in the order of a random draw with ``seed``: by the SHA-256 of
+        ``"<seed>:<partner id>"``. The same seed draws the same partners in the same order,
+        anyone can redo the draw from the seed and the ids, and a partner keeps its place
+        among the others whoever else is drawn with it."""
+        return partners.sorted(
+            lambda partner: hashlib.sha256(f"{seed}:{partner.id}".encode()).digest()
+        )
+
+    def _select_consignees(self):
+        self.ensure_one()
+        if self.state not in ACTIVE_STATES:
+            raise UserError(
+                self.env._(
+                    "Trace %(recall)s before selecting consignees to check.", recall=self.name
+                )
+            )
+        if not self.effectiveness_level:
+            raise UserError(
+                self.env._(
+                    "Set the effectiveness check level of %(recall)s first.", recall=self.name
+                )
+            )
+        if self.effectiveness_level == "E":
+            raise UserError(
+                self.env._(
+                    "%(recall)s is at effectiveness check level E: no consignee is checked.",
+                    recall=self.name,
+                )
+            )
+        # Two concurrent draws of one recall would each add the same consignees.
+        self._lock()
+        self.invalidate_recordset(["effectiveness_seed", "effectiveness_check_ids", "notice_ids"])
+        consignees = self._effectiveness_consignees()
+        if not consignees:
+            raise UserError(self.env._("%(recall)s has no consignee to check.", recall=self.name))
+        size = self._effectiveness_sample_size(len(consignees))
+        seed = self.effectiveness_seed or secrets.randbelow(2**31 - 1) + 1
+        if not self.effectiveness_seed:
+            self.sudo().effectiveness_seed = seed
+        drawn = self._effectiveness_draw(consignees, seed)
+        existing = self.effectiveness_check_ids.partner_id
+        missing = max(0, size - len(existing))
+        new = (drawn - existing)[:missing]
+        rank = {partner: index for index, partner in enumerate(drawn, start=1)}
+        checks = self._create_effectiveness_checks(new, rank)
+        body = Markup("<p>%s</p>") % self.env._(
+            "Select Consignees, %(level)s: %(size)s of %(count)s consignees to check, drawn at "
+            "random with seed %(seed)s; %(new)s new checks, %(kept)s already selected.",
+            level=selection_label(self, "effectiveness_level"),
+            size=size,
+            count=len(consignees),
+            seed=seed,
+            new=len(checks),
+            kept=len(existing),
+        )
+        if checks:
+            body += Markup("<p>%s</p>") % ", ".join(checks.partner_id.mapped("display_name"))
+        self._message_log(body=body)
+
+    def _create_effectiveness_checks(self, partners, rank):
+        """A check of each of ``partners`` (consignees, in draw order) and an activity for the
+        recall's responsible to make it; ``rank``: {partner: place in the draw}."""
+        self.ensure_one()
+        if not partners:
+            return self.env["lot.recall.effectiveness.check"]
+        activity_type = self.env.ref("mail.mail_activity_data_call")
+        deadline = activity_type._get_date_deadline()
+        if self.completion_estimate_date and self.completion_estimate_date > deadline:
+            deadline = self.completion_estimate_date
+        responsible = self.user_id or self.env.user
+        # Odoo subscribes the assignee of each activity created, once per activity: a follower
+        # already is subscribed once.
+        self.message_subscribe(partner_ids=responsible.partner_id.ids)
+        # One note in the chatter tells of them all: no email per activity.
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id(self._name),
+                        "res_id": self.id,
+                        "activity_type_id": activity_type.id,
+                        "summary": self.env._(
+                            "Effectiveness check: %(consignee)s", consignee=partner.display_name
+                        ),
+                        "note": Markup("<p>%s</p>")
+                        % self.env._(
+                            "Did %(consignee)s receive the recall notice of %(recall)s and "
+                            "follow its instructions? Phone: %(phone)s, email: %(email)s. "
+                            "Record the answer on the recall's Effectiveness Checks tab.",
+                            consignee=partner.display_name,
+                            recall=self.name,
+                            phone=partner.phone or partner.mobile or "-",
+                            email=partner.email or "-",
+                        ),
+                        "user_id": responsible.id,
+                        "date_deadline": deadline,
+                    }
+                    for partner in partners
+                ]
+            )
+        )
+        notices = {notice.partner_id.commercial_partner_id: notice for notice in self.notice_ids}
+        return (
+            self.env["lot.recall.effectiveness.check"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "recall_id": self.id,
+                        "partner_id": partner.id,
+                        "notice_id": notices[partner].id,
+                        "sample_rank": rank[partner],
+                        "activity_id": activity.id,
+                    }
+                    for partner, activity in zip(partners, activities, strict=True)
+                ]
+            )
+            .with_env(self.env)
+        )
+
+    def _status_report_attachment_name(self, when):
+        """The name of this recall's status report printed at ``when`` (UTC)."""
+        self.ensure_one()
+        local = fields.Datetime.context_timestamp(self, when)
+        return self.env._(
+            "Recall Status Report %(recall)s %(date)s.pdf",
+            recall=self.name.replace("/", "-"),
+            date=local.strftime("%Y-%m-%d %H.%M.%S"),
+        )
+
+    def _attach_status_reports(self, pdfs):
+        """Attach the status reports just printed, ``pdfs`` ({recall id: PDF bytes}), each to
+        its recall: one more of its dated series, logged in its chatter."""
+        now = fields.Datetime.now()
+        for recall in self:
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": recall._status_report_attachment_name(now),
+                        "raw": pdfs[recall.id],
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": recall.id,
+                    }
+                )
+            )
+            recall.sudo().status_report_ids = [fields.Command.link(attachment.id)]
+            recall._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Status report printed by %(user)s: %(name)s",
+                    user=self.env.user.name,
+                    name=attachment.name,
+                ),
+                attachment_ids=attachment.ids,
+            )

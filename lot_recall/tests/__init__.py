@@ -11,6 +11,7 @@ from . import (
     test_recall_creation,
     test_recall_doors,
     test_recall_drill,
+    test_recall_effectiveness,
     test_recall_guards,
     test_recall_lots,
     test_recall_notices,

@@ -17,6 +17,7 @@ READONLY_METHODS = [
     ("lot.recall", "action_view_deliveries"),
     ("lot.recall", "action_view_affected_lots"),
     ("lot.recall", "action_view_stock"),
+    ("lot.recall", "action_print_status_report"),
     ("stock.lot", "action_open_recall_wizard"),
 ]
 
@@ -70,6 +71,7 @@ class TestReadonlyRpc(LotRecallCase, HttpCase):
             ("lot.recall", "action_trace"),
             ("lot.recall", "action_send_notices"),
             ("lot.recall", "action_quarantine"),
+            ("lot.recall", "action_select_consignees"),
             ("stock.lot", "action_quarantine"),
         ]:
             with self.subTest(method=f"{model}.{method}"):
