@@ -69,6 +69,7 @@ def _row_key(rows, columns):
 GUARDED_FIELDS = frozenset(
     {
         "ack_progress",
+        "days_to_full_ack",
         "full_ack_date",
         "name",
         "state",
@@ -328,7 +329,7 @@ class LotRecall(models.Model):
         "recall_id",
         "categ_id",
         string="Product Categories",
-        compute="_compute_product_ids",
+        compute="_compute_product_categ_ids",
         store=True,
     )
     dye_lot = fields.Char(
@@ -352,12 +353,16 @@ class LotRecall(models.Model):
         copy=False,
         help="When the last customer acknowledged the recall (every notice acknowledged).",
     )
+    # Empty (NULL) until every customer acknowledged: the pivot's average is of the fully
+    # acknowledged recalls only (the ORM would write 0.0, so _update_ack_progress writes it).
     days_to_full_ack = fields.Float(
         string="Days to 100% Acknowledged",
-        compute="_compute_days_to_full_ack",
-        store=True,
+        readonly=True,
+        copy=False,
         aggregator="avg",
         digits=(16, 1),
+        help="Days from the recall's opening to its last acknowledgment (every notice "
+        "acknowledged); empty until then.",
     )
     days_open = fields.Integer(compute="_compute_days_open")
     call_open_count = fields.Integer(
@@ -387,22 +392,15 @@ class LotRecall(models.Model):
         "still held.",
     )
 
-    @api.depends("lot_ids.product_id", "affected_lot_ids.product_id", "product_ids.categ_id")
+    @api.depends("lot_ids.product_id", "affected_lot_ids.product_id")
     def _compute_product_ids(self):
         for recall in self:
-            products = (recall.lot_ids | recall.affected_lot_ids).product_id
-            recall.product_ids = products
-            recall.product_categ_ids = products.categ_id
+            recall.product_ids = (recall.lot_ids | recall.affected_lot_ids).product_id
 
-    @api.depends("full_ack_date")
-    def _compute_days_to_full_ack(self):
+    @api.depends("product_ids.categ_id")
+    def _compute_product_categ_ids(self):
         for recall in self:
-            opened = recall.create_date or fields.Datetime.now()
-            recall.days_to_full_ack = (
-                round((recall.full_ack_date - opened).total_seconds() / 86400, 1)
-                if recall.full_ack_date
-                else 0.0
-            )
+            recall.product_categ_ids = recall.product_ids.categ_id
 
     def _compute_days_open(self):
         today = fields.Date.context_today(self)
@@ -414,6 +412,16 @@ class LotRecall(models.Model):
                 else 0
             )
 
+    @api.depends(
+        "state",
+        "is_mock",
+        "affected_lot_ids",
+        "company_id.recall_reminder_days",
+        "notice_ids.call_activity_id",
+        "notice_ids.state",
+        "notice_ids.sent_date",
+        "notice_ids.reminder_count",
+    )
     def _compute_cockpit(self):
         """The cockpit's figures of these recalls in one query (the same conditions as the
         searches, see :meth:`_cockpit_conditions`)."""
@@ -1368,6 +1376,7 @@ class LotRecall(models.Model):
                 )
             }
         now = fields.Datetime.now()
+        days = {}
         for recall in self:
             total, acknowledged = counts.get(recall.id, (0, 0))
             if not total:
@@ -1383,3 +1392,18 @@ class LotRecall(models.Model):
             changed = {fname: value for fname, value in values.items() if recall[fname] != value}
             if changed:
                 recall.sudo().write(changed)
+            if "full_ack_date" in changed:
+                full = changed["full_ack_date"]
+                days[recall.id] = full and round((full - recall.create_date).total_seconds() / 86400, 1)
+        if days:
+            self.flush_model(["days_to_full_ack"])
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE lot_recall recall SET days_to_full_ack = row.days"
+                    " FROM unnest(%s::int[], %s::numeric[]) AS row(id, days)"
+                    " WHERE recall.id = row.id",
+                    list(days),
+                    [value if value is not False else None for value in days.values()],
+                )
+            )
+            self.browse(days).invalidate_recordset(["days_to_full_ack"])

@@ -651,6 +651,7 @@ class LotRecallNotice(models.Model):
             )
         )
         notices.invalidate_recordset(["call_activity_id", "call_date"])
+        notices.modified(["call_activity_id", "call_date"])
 
     def _call_note(self):
         """The note of this notice's *Call Customer* activity: why, and the phone numbers of
@@ -697,3 +698,6 @@ class LotRecallNotice(models.Model):
         if self.env.user._is_public():
             activities = activities.with_user(SUPERUSER_ID)
         activities.action_feedback(feedback=feedback)
+        # The links were cleared by the database (ON DELETE SET NULL).
+        self.invalidate_recordset(["call_activity_id"])
+        self.modified(["call_activity_id"])

@@ -36,6 +36,7 @@ class StockMove(models.Model):
                 )
             )
 
+    @api.depends("state", "product_id", "partner_id", "picking_id.partner_id")
     def _compute_lot_recall_previous_dye_lot(self):
         previous = self._lot_recall_previous_dye_lots()
         for move in self:

@@ -1,4 +1,6 @@
 from . import (
+    test_cockpit_tours,
+    test_dye_lots,
     test_expiry_digest,
     test_gs1,
     test_lot_data,
@@ -10,6 +12,7 @@ from . import (
     test_readonly_rpc,
     test_recall_creation,
     test_recall_doors,
+    test_recall_cockpit,
     test_recall_guards,
     test_recall_lots,
     test_recall_notices,
