@@ -407,9 +407,7 @@ class LotRecall(models.Model):
         for recall in self:
             opened = recall.create_date and fields.Date.context_today(recall, recall.create_date)
             recall.days_open = (
-                (today - opened).days
-                if opened and recall.state in ("draft", *ACTIVE_STATES)
-                else 0
+                (today - opened).days if opened and recall.state in ("draft", *ACTIVE_STATES) else 0
             )
 
     @api.depends(
@@ -479,7 +477,8 @@ class LotRecall(models.Model):
         else:
             raise UserError(
                 self.env._(
-                    "Search the recalls that have some or none of them, not %(operator)s %(value)s.",
+                    "Search the recalls that have some or none of them, not "
+                    "%(operator)s %(value)s.",
                     operator=operator,
                     value=value,
                 )
@@ -495,9 +494,7 @@ class LotRecall(models.Model):
         }
         has["stock"] = conditions["stock"]
         if kind == "needs_action":
-            condition = SQL(
-                "%s AND (%s)", conditions["active"], SQL(" OR ").join(has.values())
-            )
+            condition = SQL("%s AND (%s)", conditions["active"], SQL(" OR ").join(has.values()))
         else:
             condition = has[kind]
         query = SQL(
@@ -1359,9 +1356,10 @@ class LotRecall(models.Model):
     # -- Cockpit ------------------------------------------------------------------------------
 
     def _update_ack_progress(self):
-        """Write the acknowledgment progress of these recalls from their notices (one query):
-        none, some or all acknowledged, and when the last one was (cleared when a customer
-        is added or notified again). Asked by the code that acknowledges or changes notices."""
+        """Write the acknowledgment progress of these real recalls from their notices (one
+        query): none, some or all acknowledged, and when the last one was (cleared when a
+        customer is added or notified again). Asked by the code that acknowledges or changes
+        notices."""
         self.env["lot.recall.notice"].flush_model(["recall_id", "state"])
         counts = {}
         if self.ids:
@@ -1379,7 +1377,7 @@ class LotRecall(models.Model):
         days = {}
         for recall in self:
             total, acknowledged = counts.get(recall.id, (0, 0))
-            if not total:
+            if not total or recall.is_mock:  # a drill emails no one: nobody to acknowledge
                 progress = False
             elif acknowledged == total:
                 progress = "done"
@@ -1394,7 +1392,9 @@ class LotRecall(models.Model):
                 recall.sudo().write(changed)
             if "full_ack_date" in changed:
                 full = changed["full_ack_date"]
-                days[recall.id] = full and round((full - recall.create_date).total_seconds() / 86400, 1)
+                days[recall.id] = full and round(
+                    (full - recall.create_date).total_seconds() / 86400, 1
+                )
         if days:
             self.flush_model(["days_to_full_ack"])
             self.env.cr.execute(

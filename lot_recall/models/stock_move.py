@@ -95,16 +95,26 @@ class StockMove(models.Model):
         received a lot of the product with a dye lot are left out. One query: for each move,
         the customer's done move lines into a customer location, newest first."""
         moves = self.filtered(
-            lambda move: move.product_id.dye_lot_policy != "none"
-            and move.state not in ("done", "cancel")
-            and move.location_id.usage in ("internal", "transit")
-            and (move.picking_id.partner_id or move.partner_id)
+            lambda move: (
+                move.product_id.dye_lot_policy != "none"
+                and move.state not in ("done", "cancel")
+                and move.location_id.usage in ("internal", "transit")
+                and (move.picking_id.partner_id or move.partner_id)
+            )
         )
         if not moves:
             return {}
         self.env["stock.move.line"].check_access("read")
         self.env["stock.move.line"].flush_model(
-            ["picking_id", "product_id", "company_id", "state", "location_dest_id", "lot_id", "date"]
+            [
+                "picking_id",
+                "product_id",
+                "company_id",
+                "state",
+                "location_dest_id",
+                "lot_id",
+                "date",
+            ]
         )
         self.env["stock.picking"].flush_model(["partner_id"])
         self.env["stock.lot"].flush_model(["dye_lot"])

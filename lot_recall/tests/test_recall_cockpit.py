@@ -192,6 +192,7 @@ class TestRecallCockpit(LotRecallCase, HttpCase):
         self.assertEqual(found(("stock_held", "=", True)), held | drill)
         self.assertEqual((recall.stock_held, held.stock_held), (False, True))
         self.assertEqual((held.needs_action, drill.needs_action), (True, False))
+        self.assertEqual((recall.ack_progress, drill.ack_progress), ("none", False))
         # Customers to call.
         with freeze_time(start):
             self._send(recall)
@@ -251,9 +252,13 @@ class TestRecallCockpit(LotRecallCase, HttpCase):
         self.assertEqual(group["product_categ_ids_count"], 2)
         self.assertEqual(group["days_to_full_ack"], 3.5)
         groups = Recall._read_group(
-            [("id", "in", (recall | held).ids)], ["create_date:month", "classification"], ["__count"]
+            [("id", "in", (recall | held).ids)],
+            ["create_date:month", "classification"],
+            ["__count"],
         )
-        self.assertEqual([(classification, count) for _month, classification, count in groups], [("class_2", 2)])
+        self.assertEqual(
+            [(classification, count) for _month, classification, count in groups], [("class_2", 2)]
+        )
         # A new customer found later: no longer fully acknowledged.
         recall.action_add_lots(self.delta_lot.ids)
         self.assertEqual(recall.ack_progress, "partial")
