@@ -92,7 +92,12 @@ class TestRecallCockpit(LotRecallCase, HttpCase):
         views = (
             self.env["lot.recall"]
             .with_user(self.recall_user)
-            .get_views([(False, view) for view in ("kanban", "list", "pivot", "graph", "search")])
+            .get_views(
+                [
+                    (False, view)
+                    for view in ("kanban", "list", "pivot", "graph", "activity", "search")
+                ]
+            )
         )
         kanban = views["views"]["kanban"]["arch"]
         self.assertIn('default_group_by="state"', kanban)
