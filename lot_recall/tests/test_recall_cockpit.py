@@ -7,7 +7,9 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
+from odoo.modules.migration import load_script
 from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import SQL
 
 from .common import LotRecallCase
 
@@ -272,3 +274,31 @@ class TestRecallCockpit(LotRecallCase, HttpCase):
             [("id", "in", (recall | held).ids)], ["days_to_full_ack:avg"], []
         )
         self.assertFalse(group["days_to_full_ack"])
+
+    def test_recalls_notified_before_the_upgrade_get_their_progress(self):
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            recall = self._recall()
+            partial = self._recall(self.delta_lot)
+            self._send(recall)
+            self._send(partial)
+        with freeze_time(start + timedelta(days=2)):
+            for notice in recall.notice_ids:
+                self._record_ack(notice)
+        # As before the upgrade: no progress written.
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE lot_recall SET ack_progress = NULL, full_ack_date = NULL,"
+                " days_to_full_ack = NULL WHERE id = ANY(%s)",
+                (recall | partial).ids,
+            )
+        )
+        (recall | partial).invalidate_recordset()
+        script = load_script("lot_recall/migrations/18.0.1.4.0/post-cockpit.py", "lot_recall_1_4")
+        script.migrate(self.env.cr, "18.0.1.3.0")
+        (recall | partial).invalidate_recordset()
+        self.assertEqual((recall.ack_progress, partial.ack_progress), ("done", "none"))
+        self.assertEqual(recall.full_ack_date, start + timedelta(days=2))
+        self.assertEqual(recall.days_to_full_ack, 2.0)
+        self.assertFalse(partial.full_ack_date)
