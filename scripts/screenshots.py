@@ -137,7 +137,7 @@ def xlsx_as_html(content):
 def supplier_recall_shots(browser, url, supplier_id):
     """The Supplier Recall wizard filled from a supplier's email (two references received
     from the supplier, one never received), then the recall it creates."""
-    browser.open(f"{url}/odoo/action-lot_recall.action_lot_recall", ".o_list_view")
+    browser.open(f"{url}/odoo/action-lot_recall.action_lot_recall", ".o_kanban_view")
     context = {
         "default_intake": "supplier",
         "default_supplier_id": supplier_id,
@@ -168,10 +168,68 @@ def supplier_recall_shots(browser, url, supplier_id):
     browser.shot("screenshot_supplier_recall_form.png")
 
 
+def cockpit_shots(browser, url, call):
+    """The recalls' kanban (the recall manager's cockpit) once a real recall of the yarn's dye
+    lot DL-131 is opened and one customer of the supplier's recall answered by phone."""
+    wizard = call(
+        "lot.recall.wizard",
+        "create",
+        {
+            "intake": "dye_lot",
+            "dye_lot": "DL-131",
+            "reason": "Dye lot DL-131 bleeds in the first wash.",
+            "classification": "class_3",
+        },
+    )
+    call("lot.recall.wizard", "action_confirm", [wizard])
+    notices = call(
+        "lot.recall.notice", "search_read", [["recall_id.supplier_id", "!=", False]], ["id"]
+    )
+    if notices:
+        ack = call(
+            "lot.recall.ack.wizard",
+            "create",
+            {
+                "notice_id": notices[0]["id"],
+                "channel": "phone",
+                "quantity_on_hand": 0,
+                "action": "destroyed",
+            },
+        )
+        call("lot.recall.ack.wizard", "action_confirm", [ack])
+    browser.open(
+        f"{url}/odoo/action-lot_recall.action_lot_recall", ".o_kanban_view .o_kanban_record"
+    )
+    browser.shot("screenshot_recall_kanban.png")
+
+
+def phone_shot(browser, url, notice_url):
+    """The customer's page on a phone (390 x 844)."""
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=390,
+        height=844,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    browser.open(url + notice_url, ".o_lot_recall_notice .o_lot_recall_delivery_card")
+    browser.shot("screenshot_notice_phone.png")
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=1366,
+        height=860,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--db", default="lot_recall_demo")
+    parser.add_argument(
+        "--devtools-port", type=int, default=9333, help="Chromium's remote debugging port"
+    )
     args = parser.parse_args()
     url = args.url.rstrip("/")
     _result, cookie = rpc(
@@ -193,7 +251,7 @@ def main():
     notice = call("lot.recall.notice", "search_read", [["recall_id", "=", recall["id"]]], ["id"])[0]
     notice_url = call("lot.recall.notice", "get_portal_url", [notice["id"]])
 
-    browser = Browser()
+    browser = Browser(port=args.devtools_port)
     try:
         name, value = session.split("=", 1)
         browser.send("Network.enable")
@@ -221,6 +279,7 @@ def main():
         browser.send("Network.deleteCookies", name=name, url=url)
         browser.open(url + notice_url, ".o_lot_recall_notice form")
         browser.shot("screenshot_notice_page.png")
+        phone_shot(browser, url, notice_url)
         request = urllib.request.Request(
             f"{url}/lot_recall/recall/{recall['id']}/xlsx", headers={"Cookie": session}
         )
@@ -234,6 +293,7 @@ def main():
         browser.send("Network.setCookie", name=name, value=value, url=url)
         [mill] = call("res.partner", "search_read", [["name", "=", "Northfield Mills"]], ["id"])
         supplier_recall_shots(browser, url, mill["id"])
+        cockpit_shots(browser, url, call)
     finally:
         browser.close()
 

@@ -38,14 +38,22 @@ class RecallNoticePortal(CustomerPortal):
                 "access_token": access_token,
                 "ack_actions": notice._fields["ack_action"]._description_selection(request.env),
                 "no_breadcrumbs": True,
-                # portal's language selector renders apart (t-nocache): give it the languages.
-                "frontend_languages": request.env["res.lang"]._get_frontend(),
+                # The page's language, for the browser (and screen readers).
+                "html_data": {"lang": (request.env.lang or "en_US").replace("_", "-")},
                 **values,
             },
             status=status,
         )
 
-    @http.route("/lot_recall/notice/<int:notice_id>", type="http", auth="public", methods=["GET"])
+    # website=True: Odoo's multilingual frontend routing (/fr/lot_recall/notice/…, the
+    # frontend_lang cookie, the browser's language) and the portal's language selector.
+    @http.route(
+        "/lot_recall/notice/<int:notice_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
     def recall_notice(self, notice_id, access_token=None, **kwargs):
         notice = self._recall_notice_or_404(notice_id, access_token)
         if not notice:

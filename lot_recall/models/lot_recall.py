@@ -77,6 +77,9 @@ def _format_hours(hours):
 # Written only by the recall's own actions (with sudo, after their checks), never directly.
 GUARDED_FIELDS = frozenset(
     {
+        "ack_progress",
+        "days_to_full_ack",
+        "full_ack_date",
         "name",
         "state",
         "is_mock",
@@ -117,6 +120,14 @@ GUARDED_FIELDS |= DRILL_GUARDED_FIELDS
 DRILL_INTERVAL_MONTHS = 12
 # Editable on a draft recall; fixed once traced (lots are then added with action_add_lots).
 FROZEN_AFTER_TRACE_FIELDS = frozenset({"company_id", "include_derived", "lot_ids"})
+# Without a reminder delay (reminders off), a notice sent this many days ago without an
+# acknowledgment is overdue all the same.
+OVERDUE_DAYS_DEFAULT = 7
+ACK_PROGRESS = [
+    ("none", "None Acknowledged"),
+    ("partial", "Partly Acknowledged"),
+    ("done", "All Acknowledged"),
+]
 # What a supplier's notice asked for (the intake's scope), fixed once traced like the lots it
 # resolved to. The notice's number, date and file stay editable: the paperwork may come later.
 SUPPLIER_FROZEN_FIELDS = frozenset(
@@ -568,6 +579,237 @@ class LotRecall(models.Model):
         compute="_compute_contact_check",
         help="Share of the affected customers with a usable email address or phone number.",
     )
+
+    # -- Cockpit: the kanban's cards, the Needs Action filters, the graph and pivot --------------
+    product_ids = fields.Many2many(
+        "product.product",
+        "lot_recall_product_rel",
+        "recall_id",
+        "product_id",
+        string="Products",
+        compute="_compute_product_ids",
+        store=True,
+        help="The products of the recalled lots and of every affected lot.",
+    )
+    product_categ_ids = fields.Many2many(
+        "product.category",
+        "lot_recall_product_categ_rel",
+        "recall_id",
+        "categ_id",
+        string="Product Categories",
+        compute="_compute_product_categ_ids",
+        store=True,
+    )
+    dye_lot = fields.Char(
+        string="Recalled Dye Lot",
+        readonly=True,
+        copy=False,
+        help="The dye lot (colour batch) this recall was started from: every lot of it, of "
+        "every product, was recalled.",
+    )
+    # Written by the acknowledgment code (_update_ack_progress), set-based from the notices.
+    ack_progress = fields.Selection(
+        ACK_PROGRESS,
+        string="Acknowledgment",
+        readonly=True,
+        copy=False,
+        help="Whether none, some or all of the customers reached acknowledged the recall.",
+    )
+    full_ack_date = fields.Datetime(
+        string="Fully Acknowledged On",
+        readonly=True,
+        copy=False,
+        help="When the last customer acknowledged the recall (every notice acknowledged).",
+    )
+    # Empty (NULL) until every customer acknowledged: the pivot's average is of the fully
+    # acknowledged recalls only (the ORM would write 0.0, so _update_ack_progress writes it).
+    days_to_full_ack = fields.Float(
+        string="Days to 100% Acknowledged",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days from the recall's opening to its last acknowledgment (every notice "
+        "acknowledged); empty until then.",
+    )
+    days_open = fields.Integer(compute="_compute_days_open")
+    call_open_count = fields.Integer(
+        string="Open Customer Calls",
+        compute="_compute_cockpit",
+        search="_search_call_open_count",
+        help="Customers the responsible must call (open Call Customer activities): no or a bad "
+        "email address, or no acknowledgment after the last reminder.",
+    )
+    overdue_ack_count = fields.Integer(
+        string="Overdue Acknowledgments",
+        compute="_compute_cockpit",
+        search="_search_overdue_ack_count",
+        help="Customers who received the notice and have not acknowledged it after the "
+        "company's reminder delay.",
+    )
+    stock_held = fields.Boolean(
+        string="Stock Still Held",
+        compute="_compute_cockpit",
+        search="_search_stock_held",
+        help="Affected lots are still in our warehouses (quarantined or not).",
+    )
+    needs_action = fields.Boolean(
+        compute="_compute_cockpit",
+        search="_search_needs_action",
+        help="An active real recall with customers to call, overdue acknowledgments or stock "
+        "still held.",
+    )
+
+    @api.depends("lot_ids.product_id", "affected_lot_ids.product_id")
+    def _compute_product_ids(self):
+        for recall in self:
+            recall.product_ids = (recall.lot_ids | recall.affected_lot_ids).product_id
+
+    @api.depends("product_ids.categ_id")
+    def _compute_product_categ_ids(self):
+        for recall in self:
+            recall.product_categ_ids = recall.product_ids.categ_id
+
+    def _compute_days_open(self):
+        today = fields.Date.context_today(self)
+        for recall in self:
+            opened = recall.create_date and fields.Date.context_today(recall, recall.create_date)
+            recall.days_open = (
+                (today - opened).days if opened and recall.state in ("draft", *ACTIVE_STATES) else 0
+            )
+
+    @api.depends(
+        "state",
+        "is_mock",
+        "affected_lot_ids",
+        "company_id.recall_reminder_days",
+        "notice_ids.call_activity_id",
+        "notice_ids.state",
+        "notice_ids.sent_date",
+        "notice_ids.reminder_count",
+    )
+    def _compute_cockpit(self):
+        """The cockpit's figures of these recalls in one query (the same conditions as the
+        searches, see :meth:`_cockpit_conditions`)."""
+        self._cockpit_flush()
+        conditions = self._cockpit_conditions()
+        rows = {}
+        if self.ids:
+            rows = {
+                row[0]: row[1:]
+                for row in self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT r.id,
+                               (SELECT count(*) FROM lot_recall_notice n
+                                 WHERE n.recall_id = r.id AND %(calls)s),
+                               (SELECT count(*) FROM lot_recall_notice n
+                                 WHERE n.recall_id = r.id AND %(overdue)s),
+                               %(stock)s,
+                               %(active)s
+                          FROM lot_recall r JOIN res_company c ON c.id = r.company_id
+                         WHERE r.id = ANY(%(ids)s)
+                        """,
+                        ids=list(self.ids),
+                        **conditions,
+                    )
+                )
+            }
+        for recall in self:
+            calls, overdue, stock, active = rows.get(recall.id, (0, 0, False, False))
+            recall.call_open_count = calls
+            recall.overdue_ack_count = overdue
+            recall.stock_held = stock
+            recall.needs_action = active and bool(calls or overdue or stock)
+
+    def _search_call_open_count(self, operator, value):
+        return self._search_cockpit("calls", operator, value)
+
+    def _search_overdue_ack_count(self, operator, value):
+        return self._search_cockpit("overdue", operator, value)
+
+    def _search_stock_held(self, operator, value):
+        return self._search_cockpit("stock", operator, value)
+
+    def _search_needs_action(self, operator, value):
+        return self._search_cockpit("needs_action", operator, value)
+
+    def _search_cockpit(self, kind, operator, value):
+        """``[("id", "in" or "not in", <one SQL query>)]``: the recalls that have (or have
+        not) ``kind`` of :meth:`_cockpit_conditions`. Counts are asked as ``> 0`` / ``!= 0``
+        (some) or ``= 0`` (none), flags as ``= True`` / ``= False``."""
+        if (operator, value) in (("=", True), ("!=", False), (">", 0), ("!=", 0), (">=", 1)):
+            positive = True
+        elif (operator, value) in (("=", False), ("!=", True), ("=", 0), ("<", 1), ("<=", 0)):
+            positive = False
+        else:
+            raise UserError(
+                self.env._(
+                    "Search the recalls that have some or none of them, not "
+                    "%(operator)s %(value)s.",
+                    operator=operator,
+                    value=value,
+                )
+            )
+        self._cockpit_flush()
+        conditions = self._cockpit_conditions()
+        has = {
+            name: SQL(
+                "EXISTS (SELECT 1 FROM lot_recall_notice n WHERE n.recall_id = r.id AND %s)",
+                conditions[name],
+            )
+            for name in ("calls", "overdue")
+        }
+        has["stock"] = conditions["stock"]
+        if kind == "needs_action":
+            condition = SQL("%s AND (%s)", conditions["active"], SQL(" OR ").join(has.values()))
+        else:
+            condition = has[kind]
+        query = SQL(
+            "(SELECT r.id FROM lot_recall r JOIN res_company c ON c.id = r.company_id WHERE %s)",
+            condition,
+        )
+        return [("id", "in" if positive else "not in", query)]
+
+    @api.model
+    def _cockpit_conditions(self):
+        """The SQL conditions of the cockpit, on a recall ``r`` of company ``c`` and, for the
+        notices' ones, a notice ``n`` of it:
+
+        - ``calls``: the notice has an open *Call Customer* activity;
+        - ``overdue``: the notice was sent and is not acknowledged after the company's
+          reminder delay (``OVERDUE_DAYS_DEFAULT`` days when reminders are off), or was
+          reminded already;
+        - ``stock``: affected lots are still in our internal or transit locations;
+        - ``active``: the recall is an active real recall (``needs_action`` asks only those).
+        """
+        return {
+            "calls": SQL("n.call_activity_id IS NOT NULL"),
+            "overdue": SQL(
+                "n.state = 'sent' AND (n.reminder_count > 0 OR n.sent_date <= %s::timestamp"
+                " - make_interval(days => COALESCE(NULLIF(c.recall_reminder_days, 0), %s)))",
+                fields.Datetime.now(),
+                OVERDUE_DAYS_DEFAULT,
+            ),
+            "stock": SQL(
+                """EXISTS (
+                    SELECT 1 FROM lot_recall_affected_lot_rel rel
+                      JOIN stock_quant q ON q.lot_id = rel.lot_id
+                      JOIN stock_location l ON l.id = q.location_id
+                     WHERE rel.recall_id = r.id AND q.company_id = r.company_id
+                       AND q.quantity > 0 AND l.usage IN ('internal', 'transit'))"""
+            ),
+            "active": SQL("(r.state IN %s AND NOT r.is_mock)", ACTIVE_STATES),
+        }
+
+    def _cockpit_flush(self):
+        """Write what the cockpit's queries read."""
+        self.env["lot.recall.notice"].flush_model(
+            ["recall_id", "state", "call_activity_id", "reminder_count", "sent_date"]
+        )
+        self.env["stock.quant"].flush_model(["lot_id", "location_id", "company_id", "quantity"])
+        self.env["res.company"].flush_model(["recall_reminder_days"])
+        self.flush_model(["state", "is_mock", "company_id", "affected_lot_ids"])
 
     @api.depends(
         "line_ids.partner_id",
@@ -1257,6 +1499,7 @@ class LotRecall(models.Model):
                 notified._renotify(
                     self.line_ids.filtered(lambda line: line.move_line_id.id not in before)
                 )
+        self._update_ack_progress()
 
     def _create_notices(self, partners):
         """A pending notice for each of ``partners``, in one INSERT: thousands of customers
@@ -1897,3 +2140,58 @@ class LotRecall(models.Model):
                 ),
                 attachment_ids=attachment.ids,
             )
+
+    # -- Cockpit ------------------------------------------------------------------------------
+
+    def _update_ack_progress(self):
+        """Write the acknowledgment progress of these real recalls from their notices (one
+        query): none, some or all acknowledged, and when the last one was (cleared when a
+        customer is added or notified again). Asked by the code that acknowledges or changes
+        notices."""
+        self.env["lot.recall.notice"].flush_model(["recall_id", "state"])
+        counts = {}
+        if self.ids:
+            counts = {
+                recall_id: (total, acknowledged)
+                for recall_id, total, acknowledged in self.env.execute_query(
+                    SQL(
+                        "SELECT recall_id, count(*), count(*) FILTER (WHERE state = 'acknowledged')"
+                        " FROM lot_recall_notice WHERE recall_id = ANY(%s) GROUP BY recall_id",
+                        list(self.ids),
+                    )
+                )
+            }
+        now = fields.Datetime.now()
+        days = {}
+        for recall in self:
+            total, acknowledged = counts.get(recall.id, (0, 0))
+            if not total or recall.is_mock:  # a drill emails no one: nobody to acknowledge
+                progress = False
+            elif acknowledged == total:
+                progress = "done"
+            else:
+                progress = "partial" if acknowledged else "none"
+            values = {
+                "ack_progress": progress,
+                "full_ack_date": (recall.full_ack_date or now) if progress == "done" else False,
+            }
+            changed = {fname: value for fname, value in values.items() if recall[fname] != value}
+            if changed:
+                recall.sudo().write(changed)
+            if "full_ack_date" in changed:
+                full = changed["full_ack_date"]
+                days[recall.id] = full and round(
+                    (full - recall.create_date).total_seconds() / 86400, 1
+                )
+        if days:
+            self.flush_model(["days_to_full_ack"])
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE lot_recall recall SET days_to_full_ack = row.days"
+                    " FROM unnest(%s::int[], %s::numeric[]) AS row(id, days)"
+                    " WHERE recall.id = row.id",
+                    list(days),
+                    [value if value is not False else None for value in days.values()],
+                )
+            )
+            self.browse(days).invalidate_recordset(["days_to_full_ack"])

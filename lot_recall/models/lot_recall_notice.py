@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 from odoo.tools.pdf import PdfReader, PdfWriter
 
 from ..tools import lock_rows, may_commit, selection_label, short_error
@@ -105,6 +105,24 @@ class LotRecallNotice(models.Model):
         string="Acknowledgments",
         readonly=True,
         help="Every acknowledgment of this notice, first and later ones, as recorded.",
+    )
+    # Escalation: a "Call Customer" activity of the recall's responsible, once per notice.
+    call_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Open Call",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The Call Customer activity of the recall's responsible about this customer, while "
+        "it is open: it closes itself when the customer acknowledges.",
+    )
+    call_date = fields.Datetime(
+        string="Call Scheduled On",
+        readonly=True,
+        copy=False,
+        help="When the customer was escalated to a phone call: no or a bad email address, or "
+        "no acknowledgment after the last reminder. Once per notice.",
     )
     line_ids = fields.Many2many("lot.recall.line", string="Deliveries", compute="_compute_line_ids")
     quantity_delivered = fields.Float(digits="Product Unit of Measure", compute="_compute_line_ids")
@@ -202,6 +220,7 @@ class LotRecallNotice(models.Model):
                     "failure_reason": self.env._("No email address: call the customer."),
                 }
             )
+        no_email._schedule_calls()
         to_queue = self - no_email
         if not to_queue:
             return
@@ -398,7 +417,8 @@ class LotRecallNotice(models.Model):
     @api.model
     def _cron_send_reminders(self):
         """Re-send the notice to customers who have not acknowledged it after the company's
-        reminder delay, at most the company's number of reminders."""
+        reminder delay, at most the company's number of reminders; once the delay passed
+        after the last one, give the recall's responsible a *Call Customer* activity."""
         now = fields.Datetime.now()
         notices = self.search(
             [
@@ -422,6 +442,16 @@ class LotRecallNotice(models.Model):
             due._queue()
             for notice in due:
                 notice.sudo().reminder_count += 1
+            # After the last reminder, the delay passed again: the responsible calls them.
+            company_notices.filtered(
+                lambda n, company=company, delay=delay: (
+                    n.reminder_count >= company.recall_reminder_max
+                    and not n.call_date
+                    and n.sent_date
+                    and n.sent_date <= now - timedelta(days=delay)
+                    and not n._is_queued()
+                )
+            )._schedule_calls()
 
     def _render_pdfs(self):
         """The PDF notice of each of these notices: {notice id: PDF bytes}, one wkhtmltopdf run
@@ -505,6 +535,8 @@ class LotRecallNotice(models.Model):
             notice.sudo().with_context(mail_notrack=not failure_kind).write(
                 {"queued": False, **values}
             )
+        if failure_kind == "customer":
+            self._schedule_calls()
 
     def _acknowledge(self, quantity_on_hand, action, note, channel="portal", author=None):
         """Record an acknowledgment of this notice: by the customer on the notice page
@@ -562,4 +594,110 @@ class LotRecallNotice(models.Model):
             Markup("<li>%s</li>") % note if note else "",
         )
         self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=author.id)
+        self._close_calls(
+            self.env._(
+                "%(customer)s acknowledged (%(channel)s).",
+                customer=self.partner_id.display_name,
+                channel=channel_label,
+            )
+        )
+        self.recall_id._update_ack_progress()
         return ack
+
+    # -- Escalation ---------------------------------------------------------------------------
+
+    def _schedule_calls(self):
+        """Give the recall's responsible a *Call Customer* activity for each of these notices
+        not acknowledged and never escalated, with the customer's phone numbers and why: no
+        or a bad email address, or no acknowledgment after the last reminder. The activities
+        are created in one batch, without an assignment email each (they are in the
+        responsible's activities and on the recall's cockpit card), and linked to their
+        notices in one UPDATE."""
+        notices = self.filtered(lambda n: not n.call_date and n.state != "acknowledged")
+        if not notices:
+            return
+        activity_type = self.env.ref("lot_recall.mail_activity_type_call_customer")
+        model_id = self.env["ir.model"]._get_id("lot.recall")
+        today = fields.Date.context_today(self)
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": notice.recall_id.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": (notice.recall_id.user_id or notice.recall_id.create_uid).id,
+                        "date_deadline": today,
+                        "summary": self.env._(
+                            "Call %(customer)s", customer=notice.partner_id.display_name
+                        ),
+                        "note": notice._call_note(),
+                    }
+                    for notice in notices
+                ]
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE lot_recall_notice notice SET call_activity_id = row.activity_id,"
+                " call_date = %s FROM unnest(%s, %s) AS row(id, activity_id)"
+                " WHERE notice.id = row.id",
+                fields.Datetime.now(),
+                notices.ids,
+                activities.ids,
+            )
+        )
+        notices.invalidate_recordset(["call_activity_id", "call_date"])
+        notices.modified(["call_activity_id", "call_date"])
+
+    def _call_note(self):
+        """The note of this notice's *Call Customer* activity: why, and the phone numbers of
+        the customer and of its recall contact."""
+        self.ensure_one()
+        if self.state == "failed":
+            why = self.failure_reason or self.env._("The notice could not be emailed.")
+        else:
+            why = self.env._(
+                "No acknowledgment after %(count)s reminders (last email on %(date)s).",
+                count=self.reminder_count,
+                date=format_date(self.env, self.sent_date),
+            )
+        numbers = Markup()
+        for contact in (self.recipient_id | self.partner_id).sudo():
+            for number in dict.fromkeys(filter(None, (contact.phone, contact.mobile))):
+                numbers += Markup('<li>%s: <a href="tel:%s">%s</a></li>') % (
+                    contact.display_name,
+                    number,
+                    number,
+                )
+        if not numbers:
+            numbers = Markup("<li>%s</li>") % self.env._(
+                "No phone number on file for %(customer)s.",
+                customer=self.partner_id.display_name,
+            )
+        return Markup("<p>%s</p><p>%s</p><ul>%s</ul>") % (
+            self.env._(
+                "Recall %(recall)s: %(customer)s has not acknowledged the notice.",
+                recall=self.recall_id.name,
+                customer=self.partner_id.display_name,
+            ),
+            why,
+            numbers,
+        )
+
+    def _close_calls(self, feedback):
+        """Mark done the open *Call Customer* activities of these notices, with ``feedback``:
+        the customer acknowledged. Marked by OdooBot when the customer answered on the
+        notice page."""
+        activities = self.sudo().call_activity_id
+        if not activities:
+            return
+        if self.env.user._is_public():
+            activities = activities.with_user(SUPERUSER_ID)
+        activities.action_feedback(feedback=feedback)
+        # The links were cleared by the database (ON DELETE SET NULL).
+        self.invalidate_recordset(["call_activity_id"])
+        self.modified(["call_activity_id"])

@@ -19,6 +19,13 @@ class StockMove(models.Model):
         "'Lots: reserve again what a quarantine released' reserves it again, on other lots.",
     )
 
+    lot_recall_previous_dye_lot = fields.Char(
+        string="Customer's Last Dye Lot",
+        compute="_compute_lot_recall_previous_dye_lot",
+        help="The dye lot of this product the customer last received: reservation prefers it "
+        "while stock of it remains, so that the customer's goods match.",
+    )
+
     def init(self):
         # The scheduled action looks up the few flagged moves among all moves.
         if not index_exists(self.env.cr, "lot_recall_stock_move_reassign_idx"):
@@ -28,6 +35,27 @@ class StockMove(models.Model):
                     " WHERE lot_recall_reassign"
                 )
             )
+
+    @api.depends("state", "product_id", "partner_id", "picking_id.partner_id")
+    def _compute_lot_recall_previous_dye_lot(self):
+        previous = self._lot_recall_previous_dye_lots()
+        for move in self:
+            move.lot_recall_previous_dye_lot = previous.get(move.id, False)
+
+    def _update_reserved_quantity(
+        self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True
+    ):
+        # Reservation prefers the dye lot the customer last received (stock.quant._gather).
+        dye_lot = not lot_id and self._lot_recall_previous_dye_lots().get(self.id)
+        move = self.with_context(lot_recall_dye_lot=dye_lot) if dye_lot else self
+        return super(StockMove, move)._update_reserved_quantity(
+            need,
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
 
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
@@ -59,3 +87,69 @@ class StockMove(models.Model):
         for company, company_moves in moves.grouped("company_id").items():
             company_moves.with_company(company)._action_assign()
         self.env["ir.cron"]._notify_progress(done=len(moves), remaining=self.search_count(domain))
+
+    def _lot_recall_previous_dye_lots(self):
+        """{move id: the dye lot of its product that its customer last received} for these
+        moves not done yet of products with a dye lot policy (Warn or Block), out of our
+        stock to a partner (the customer is its commercial partner); moves whose customer never
+        received a lot of the product with a dye lot are left out. One query: for each move,
+        the customer's done move lines into a customer location, newest first."""
+        moves = self.filtered(
+            lambda move: (
+                move.product_id.dye_lot_policy != "none"
+                and move.state not in ("done", "cancel")
+                and move.location_id.usage in ("internal", "transit")
+                and (move.picking_id.partner_id or move.partner_id)
+            )
+        )
+        if not moves:
+            return {}
+        self.env["stock.move.line"].check_access("read")
+        self.env["stock.move.line"].flush_model(
+            [
+                "picking_id",
+                "product_id",
+                "company_id",
+                "state",
+                "location_dest_id",
+                "lot_id",
+                "date",
+            ]
+        )
+        self.env["stock.picking"].flush_model(["partner_id"])
+        self.env["stock.lot"].flush_model(["dye_lot"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        customers = {
+            move.id: (move.picking_id.partner_id or move.partner_id).commercial_partner_id.id
+            for move in moves
+        }
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT key.move_id, last.dye_lot
+                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[])
+                       AS key(move_id, customer_id, product_id, company_id)
+                 CROSS JOIN LATERAL (
+                       SELECT lot.dye_lot
+                         FROM res_partner partner
+                         JOIN stock_picking picking ON picking.partner_id = partner.id
+                         JOIN stock_move_line line ON line.picking_id = picking.id
+                         JOIN stock_location dest ON dest.id = line.location_dest_id
+                         JOIN stock_lot lot ON lot.id = line.lot_id
+                        WHERE partner.commercial_partner_id = key.customer_id
+                          AND line.product_id = key.product_id
+                          AND line.company_id = key.company_id
+                          AND line.state = 'done'
+                          AND dest.usage = 'customer'
+                          AND lot.dye_lot IS NOT NULL
+                        ORDER BY line.date DESC, line.id DESC
+                        LIMIT 1
+                       ) last
+                """,
+                moves.ids,
+                [customers[move.id] for move in moves],
+                [move.product_id.id for move in moves],
+                [move.company_id.id for move in moves],
+            )
+        )
+        return dict(self.env.cr.fetchall())

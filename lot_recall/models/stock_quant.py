@@ -29,8 +29,10 @@ class StockQuant(models.Model):
         strict=False,
         qty=0,
     ):
-        """Leave out quarantined and recalled lots when reserving, and put first the quants of the
-        first dye lot (in removal order) that can cover ``qty``.
+        """Leave out quarantined and recalled lots when reserving, and put first the quants of one
+        dye lot: the one the customer last received (context key ``lot_recall_dye_lot``, set by
+        ``stock.move._update_reserved_quantity``), else the first (in removal order) that can
+        cover ``qty``.
 
         Only availability and reservation (context key ``lot_recall_skip_quarantined``) skip
         quarantined lots: receipts and returns into a quarantined lot must still find its quant.
@@ -53,7 +55,9 @@ class StockQuant(models.Model):
             quants = quants._lot_recall_without_blocked()
         if lot_id or product_id.dye_lot_policy == "none":
             return quants
-        return quants._lot_recall_single_dye_lot_first(product_id, qty)
+        return quants._lot_recall_single_dye_lot_first(
+            product_id, qty, preferred=self.env.context.get("lot_recall_dye_lot")
+        )
 
     def _lot_recall_without_blocked(self):
         """These quants but those of recalled or quarantined lots, in their order.
@@ -71,9 +75,14 @@ class StockQuant(models.Model):
         )
         return self.browse(quant_id for quant_id in self._ids if quant_id not in blocked)
 
-    def _lot_recall_single_dye_lot_first(self, product, qty):
-        """These quants with first those of the first dye lot (in their order) whose available
-        quantity covers ``qty``; unchanged when no single dye lot covers it."""
+    def _lot_recall_single_dye_lot_first(self, product, qty, preferred=None):
+        """These quants with first those of one dye lot: the ``preferred`` dye lot (the one the
+        customer last received) when its available quantity covers ``qty``, else the first dye
+        lot (in their order) that covers it. When no single dye lot covers it, the quants of
+        ``preferred`` come first if some of it is available; otherwise the order is unchanged.
+
+        The one dye lot policy of reservation: a single dye lot per delivery, the customer's
+        own when it can be."""
         rounding = product.uom_id.rounding
         if float_compare(qty, 0, precision_rounding=rounding) <= 0:
             return self
@@ -83,14 +92,19 @@ class StockQuant(models.Model):
             if dye_lot:
                 available.setdefault(dye_lot, 0.0)
                 available[dye_lot] += max(quant.quantity - quant.reserved_quantity, 0.0)
+        candidates = sorted(available, key=lambda dye_lot: dye_lot != preferred)
         chosen = next(
             (
                 dye_lot
-                for dye_lot, quantity in available.items()
-                if float_compare(quantity, qty, precision_rounding=rounding) >= 0
+                for dye_lot in candidates
+                if float_compare(available[dye_lot], qty, precision_rounding=rounding) >= 0
             ),
             None,
         )
+        if not chosen and preferred in available:
+            if float_compare(available[preferred], 0, precision_rounding=rounding) <= 0:
+                return self
+            chosen = preferred
         if not chosen:
             return self
         preferred = self.filtered(lambda quant: quant.lot_id.dye_lot == chosen)

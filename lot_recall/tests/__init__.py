@@ -1,4 +1,6 @@
 from . import (
+    test_cockpit_tours,
+    test_dye_lots,
     test_expiry_digest,
     test_gs1,
     test_lot_data,
@@ -8,6 +10,7 @@ from . import (
     test_notice_portal,
     test_notice_print,
     test_readonly_rpc,
+    test_recall_cockpit,
     test_recall_creation,
     test_recall_doors,
     test_recall_drill,

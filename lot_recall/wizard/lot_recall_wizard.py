@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, escape_psql
 from odoo.tools.misc import format_date, format_datetime, formatLang
 
 from ..models.lot_recall import CLASSIFICATION_HELP, CLASSIFICATIONS
@@ -40,12 +40,17 @@ class LotRecallWizard(models.TransientModel):
         "res.company", required=True, default=lambda self: self._default_company()
     )
     intake = fields.Selection(
-        [("lots", "Selected Lots"), ("supplier", "From a Supplier's Recall")],
+        [
+            ("lots", "Selected Lots"),
+            ("supplier", "From a Supplier's Recall"),
+            ("dye_lot", "A Whole Dye Lot"),
+        ],
         string="Recall From",
         compute="_compute_intake",
         store=True,
         readonly=False,
-        help="Recall the lots selected, or the lots a supplier's recall notice names.",
+        help="Recall the lots selected, the lots a supplier's recall notice names, or every "
+        "lot of a dye lot.",
     )
     lot_ids = fields.Many2many(
         "stock.lot",
@@ -104,6 +109,11 @@ class LotRecallWizard(models.TransientModel):
     supplier_other_count = fields.Integer(
         string="Other Supplier's Lots", compute="_compute_supplier_preview"
     )
+    dye_lot = fields.Char(
+        help="The dye lot (colour batch) to recall: every lot of it, of every product, is "
+        "recalled (case and surrounding spaces do not matter).",
+    )
+    dye_lot_summary = fields.Char(string="Dye Lot Found", compute="_compute_dye_lot_summary")
     reason = fields.Text(help="What is wrong with these lots: required to create a recall.")
     classification = fields.Selection(
         CLASSIFICATIONS,
@@ -164,11 +174,35 @@ class LotRecallWizard(models.TransientModel):
         for wizard in self:
             wizard.intake = "supplier" if wizard.supplier_id else wizard.intake or "lots"
 
-    @api.depends(*SUPPLIER_MATCH_FIELDS)
+    @api.depends(*SUPPLIER_MATCH_FIELDS, "dye_lot")
     def _compute_lot_ids(self):
-        # Selected lots are kept as they are; from a supplier's recall, the lots it names.
+        # Selected lots are kept as they are; from a supplier's recall, the lots it names;
+        # from a dye lot, every lot of it.
         for wizard in self.filtered(lambda w: w.intake == "supplier"):
             wizard.lot_ids = wizard._supplier_match()["lots"]
+        for wizard in self.filtered(lambda w: w.intake == "dye_lot"):
+            wizard.lot_ids = wizard._dye_lot_lots()
+
+    @api.depends("intake", "lot_ids", "dye_lot")
+    def _compute_dye_lot_summary(self):
+        for wizard in self:
+            lots = wizard.lot_ids
+            if wizard.intake != "dye_lot" or not wizard._dye_lot_code():
+                wizard.dye_lot_summary = False
+            elif not lots:
+                wizard.dye_lot_summary = self.env._(
+                    "No lot of dye lot %(dye_lot)s.", dye_lot=wizard._dye_lot_code()
+                )
+            else:
+                wizard.dye_lot_summary = self.env._(
+                    "%(lots)s lots of %(count)s products: %(products)s",
+                    lots=len(lots),
+                    count=len(lots.product_id),
+                    products=", ".join(
+                        f"{product.display_name} ({len(product_lots)})"
+                        for product, product_lots in lots.grouped("product_id").items()
+                    ),
+                )
 
     @api.depends(*SUPPLIER_MATCH_FIELDS)
     def _compute_supplier_preview(self):
@@ -269,6 +303,7 @@ class LotRecallWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         supplier_rows = self._check_supplier_intake()
+        self._check_dye_lot_intake()
         if not self.lot_ids:
             raise UserError(self.env._("Select at least one lot to recall."))
         if not (self.reason or "").strip():
@@ -294,6 +329,7 @@ class LotRecallWizard(models.TransientModel):
                     "is_mock": self.is_mock,
                     "include_derived": self.include_derived,
                     "company_id": self.company_id.id,
+                    "dye_lot": self.intake == "dye_lot" and self._dye_lot_code(),
                     **self._supplier_recall_values(),
                 }
             )
@@ -317,6 +353,7 @@ class LotRecallWizard(models.TransientModel):
         if not recall:
             raise UserError(self.env._("None of these lots is under an active recall."))
         supplier_rows = self._check_supplier_intake()
+        self._check_dye_lot_intake()
         new_lots = self.lot_ids - recall.lot_ids
         if new_lots:
             recall.action_add_lots(new_lots.ids)
@@ -332,6 +369,55 @@ class LotRecallWizard(models.TransientModel):
         elif not new_lots:
             raise UserError(self.env._("These lots are already recalled by %s.", recall.name))
         return recall._get_records_action(context={})
+
+    # -- Dye lot intake -----------------------------------------------------------------------
+
+    def _dye_lot_code(self):
+        self.ensure_one()
+        return (self.dye_lot or "").strip()
+
+    def _dye_lot_lots(self):
+        """Every lot of the dye lot ``dye_lot``, of every product, of the wizard's company (or
+        of none) that the user may read; the dye batch is the unit of a colour defect."""
+        self.ensure_one()
+        Lot = self.env["stock.lot"]
+        code = self._dye_lot_code()
+        if not code:
+            return Lot
+        Lot._lot_recall_check_trace_access(self.company_id)
+        return Lot.search(
+            [
+                ("dye_lot", "=ilike", escape_psql(code)),
+                ("company_id", "in", [self.company_id.id, False]),
+            ],
+            order="product_id, name",
+        )
+
+    def _check_dye_lot_intake(self):
+        """From a dye lot: refuse a missing or unknown dye lot, and lots other than its own."""
+        self.ensure_one()
+        if self.intake != "dye_lot":
+            return
+        code = self._dye_lot_code()
+        if not code:
+            raise UserError(self.env._("Give the dye lot to recall."))
+        lots = self._dye_lot_lots()
+        if not lots:
+            raise UserError(
+                self.env._(
+                    "Nothing to recall: no lot of %(company)s has dye lot %(dye_lot)s.",
+                    company=self.company_id.name,
+                    dye_lot=code,
+                )
+            )
+        if set(self.lot_ids.ids) != set(lots.ids):
+            raise UserError(
+                self.env._(
+                    "From a dye lot, the lots to recall are every lot of it (%(lots)s), not "
+                    "others: recall Selected Lots instead.",
+                    lots=", ".join(lots.mapped("display_name")),
+                )
+            )
 
     # -- Supplier recall intake ---------------------------------------------------------------
 
