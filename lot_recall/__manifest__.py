@@ -11,13 +11,14 @@
     "development_status": "Alpha",
     "license": "LGPL-3",
     "depends": ["stock", "product_expiry", "mail", "portal"],
-    "external_dependencies": {"python": ["xlsxwriter", "biip"]},
+    "external_dependencies": {"python": ["xlsxwriter", "openpyxl", "biip"]},
     "data": [
         "security/lot_recall_security.xml",
         "security/lot_recall_lot_security.xml",
         "security/lot_recall_supplier_ref_security.xml",
         "security/lot_recall_balance_security.xml",
         "security/lot_recall_effectiveness_check_security.xml",
+        "security/lot_recall_consignee_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "reports/lot_recall_notice_report.xml",
@@ -31,6 +32,7 @@
         "views/lot_recall_views.xml",
         "views/lot_recall_drill_views.xml",
         "views/lot_recall_notice_views.xml",
+        "views/lot_recall_consignee_views.xml",
         "views/portal_templates.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -48,6 +50,7 @@
     ],
     "assets": {
         "web.assets_backend": ["lot_recall/static/src/views/*"],
+        "web.assets_frontend": ["lot_recall/static/src/portal/*"],
         "web.assets_tests": ["lot_recall/static/tests/tours/*.js"],
     },
     "demo": [

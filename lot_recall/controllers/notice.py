@@ -1,20 +1,31 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import math
+import re
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.lot_recall import ACTIVE_STATES
+from ..models.lot_recall_consignee import (
+    CONSIGNEE_COLUMNS,
+    CONSIGNEE_MAX_FILE_SIZE,
+    CONSIGNEE_MAX_ROWS,
+    XLSX_MAGIC,
+    ConsigneeRowsError,
+)
 from ..models.lot_recall_notice import ACK_ACTIONS
 from ..tools import selection_label
+from .recall_export import XLSX_MIMETYPE
 
 ACK_NOTE_MAX_LENGTH = 4000
 # No customer holds more: larger numbers are typing errors (and overflow the database).
 ACK_QUANTITY_MAX = 10**12
+# A field of a consignee row typed on the page: consignee_<column>_<row index>.
+TYPED_FIELD = re.compile(rf"consignee_({'|'.join(CONSIGNEE_COLUMNS)})_(\d{{1,4}})")
 
 
 class BadAcknowledgment(ValueError):
@@ -37,6 +48,8 @@ class RecallNoticePortal(CustomerPortal):
                 "notice": notice,
                 "access_token": access_token,
                 "ack_actions": notice._fields["ack_action"]._description_selection(request.env),
+                "countries": request.env["res.country"].sudo().search([]),
+                "consignee_rows": [{}],
                 "no_breadcrumbs": True,
                 # The page's language, for the browser (and screen readers).
                 "html_data": {"lang": (request.env.lang or "en_US").replace("_", "-")},
@@ -54,11 +67,14 @@ class RecallNoticePortal(CustomerPortal):
         methods=["GET"],
         website=True,
     )
-    def recall_notice(self, notice_id, access_token=None, **kwargs):
+    def recall_notice(self, notice_id, access_token=None, listed=None, **kwargs):
         notice = self._recall_notice_or_404(notice_id, access_token)
         if not notice:
             return request.not_found()
-        return self._render_recall_notice(notice, access_token)
+        # After a list of consignees was recorded (redirected here, so that reloading the
+        # page does not send the list again).
+        listed = int(listed) if (listed or "").isdigit() else 0
+        return self._render_recall_notice(notice, access_token, consignees_listed=listed)
 
     @http.route(
         "/lot_recall/notice/<int:notice_id>/acknowledge",
@@ -128,3 +144,93 @@ class RecallNoticePortal(CustomerPortal):
         if any(ord(char) < 32 and char not in "\t\n\r" for char in note):
             raise BadAcknowledgment(env._("Your note contains characters that are not text."))
         return quantity, action, note
+
+    # -- Sub-recall: the customer's own consignees --------------------------------------------
+
+    @http.route(
+        "/lot_recall/notice/<int:notice_id>/consignees",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def recall_notice_consignees(self, notice_id, access_token=None, consignee_file=None, **post):
+        """The customer lists the consignees it delivered the products to: rows typed in the
+        page's form, or a CSV or XLSX file. All or nothing: any problem shows every row's
+        message and saves nothing."""
+        notice = self._recall_notice_or_404(notice_id, access_token)
+        if not notice or notice.tier != 1:
+            return request.not_found()
+        Consignee = request.env["lot.recall.consignee"]
+        typed = []
+        try:
+            if consignee_file and consignee_file.filename:
+                content = consignee_file.read(CONSIGNEE_MAX_FILE_SIZE + 1)
+                rows = Consignee._rows_from_file(consignee_file.filename, content)
+                source = "xlsx" if content.startswith(XLSX_MAGIC) else "csv"
+                filename = consignee_file.filename[:255]
+            else:
+                typed = self._typed_consignee_rows(post)
+                rows = [(number, values) for number, values in typed if any(values.values())]
+                source, filename = "typed", False
+            consignees = notice._report_consignees(rows, source, filename)
+        except ConsigneeRowsError as error:
+            return self._render_recall_notice(
+                notice,
+                access_token,
+                consignee_errors=error.args[0],
+                consignee_rows=[values for _number, values in typed] or [{}],
+                status=400,
+            )
+        return request.redirect(
+            notice.get_portal_url(
+                query_string=f"&listed={len(consignees)}", anchor="lr_consignees"
+            )
+        )
+
+    def _typed_consignee_rows(self, post):
+        """``[(row number, {column: text})]`` of the rows typed in the page's form, in the
+        order shown (row number = index + 1), blank rows included."""
+        rows = {}
+        for key, value in post.items():
+            match = TYPED_FIELD.fullmatch(key)
+            if match and isinstance(value, str):
+                index = int(match.group(2))
+                if index < CONSIGNEE_MAX_ROWS:
+                    rows.setdefault(index, {})[match.group(1)] = value.strip()
+        return [
+            (index + 1, {column: rows[index].get(column, "") for column in CONSIGNEE_COLUMNS})
+            for index in sorted(rows)
+        ]
+
+    @http.route(
+        "/lot_recall/notice/<int:notice_id>/consignees/template.<any(xlsx,csv):file_format>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        readonly=True,
+    )
+    def recall_notice_consignee_template(self, notice_id, file_format, access_token=None, **kw):
+        """The template of the consignee list, made on the fly in the page's language."""
+        notice = self._recall_notice_or_404(notice_id, access_token)
+        if not notice or notice.tier != 1:
+            return request.not_found()
+        Consignee = request.env["lot.recall.consignee"]
+        if file_format == "xlsx":
+            content, mimetype = Consignee._template_xlsx(), XLSX_MIMETYPE
+        else:
+            content, mimetype = Consignee._template_csv(), "text/csv; charset=utf-8"
+        filename = request.env._(
+            "Consignees %(recall)s.%(extension)s",
+            recall=notice.recall_id.name.replace("/", "-"),
+            extension=file_format,
+        )
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", mimetype),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", content_disposition(filename)),
+            ],
+        )

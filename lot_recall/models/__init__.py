@@ -7,6 +7,7 @@ from . import (
     lot_recall_acknowledgment,
     lot_recall_balance,
     lot_recall_balance_location,
+    lot_recall_consignee,
     lot_recall_contact,
     lot_recall_effectiveness_check,
     lot_recall_line,

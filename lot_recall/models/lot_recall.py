@@ -295,7 +295,12 @@ class LotRecall(models.Model):
     )
     stock_quant_count = fields.Integer(string="Stock Held", compute="_compute_stock_quant_count")
     notice_ids = fields.One2many(
-        "lot.recall.notice", "recall_id", string="Customer Notices", readonly=True, copy=False
+        "lot.recall.notice",
+        "recall_id",
+        string="Customer Notices",
+        readonly=True,
+        copy=False,
+        domain=[("tier", "=", 1)],
     )
     notice_count = fields.Integer(compute="_compute_effectiveness")
     notice_failed_count = fields.Integer(string="Failed Notices", compute="_compute_effectiveness")
@@ -1468,7 +1473,7 @@ class LotRecall(models.Model):
             SQL(
                 "SELECT id, partner_id, state, mail_id, EXISTS(SELECT 1 FROM"
                 " lot_recall_acknowledgment ack WHERE ack.notice_id = notice.id) AS has_ack"
-                " FROM lot_recall_notice notice WHERE recall_id = %s",
+                " FROM lot_recall_notice notice WHERE recall_id = %s AND tier = 1",
                 self.id,
             )
         )
@@ -1515,9 +1520,9 @@ class LotRecall(models.Model):
             SQL(
                 """
                 INSERT INTO lot_recall_notice (
-                    recall_id, company_id, partner_id, state, reminder_count,
+                    recall_id, company_id, partner_id, tier, state, reminder_count,
                     create_uid, create_date, write_uid, write_date)
-                SELECT %(recall)s, %(company)s, partner_id, 'pending', 0,
+                SELECT %(recall)s, %(company)s, partner_id, 1, 'pending', 0,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM unnest(%(partners)s) AS partner_id
                 """,
@@ -2144,11 +2149,12 @@ class LotRecall(models.Model):
     # -- Cockpit ------------------------------------------------------------------------------
 
     def _update_ack_progress(self):
-        """Write the acknowledgment progress of these real recalls from their notices (one
-        query): none, some or all acknowledged, and when the last one was (cleared when a
-        customer is added or notified again). Asked by the code that acknowledges or changes
-        notices."""
-        self.env["lot.recall.notice"].flush_model(["recall_id", "state"])
+        """Write the acknowledgment progress of these real recalls from their customers'
+        notices (tier 1, one query): none, some or all acknowledged, and when the last one was
+        (cleared when a customer is added or notified again). Asked by the code that
+        acknowledges or changes notices. Second-tier consignees have their own figures
+        (:meth:`_compute_tier_figures`)."""
+        self.env["lot.recall.notice"].flush_model(["recall_id", "state", "tier"])
         counts = {}
         if self.ids:
             counts = {
@@ -2156,7 +2162,8 @@ class LotRecall(models.Model):
                 for recall_id, total, acknowledged in self.env.execute_query(
                     SQL(
                         "SELECT recall_id, count(*), count(*) FILTER (WHERE state = 'acknowledged')"
-                        " FROM lot_recall_notice WHERE recall_id = ANY(%s) GROUP BY recall_id",
+                        " FROM lot_recall_notice WHERE recall_id = ANY(%s) AND tier = 1"
+                        " GROUP BY recall_id",
                         list(self.ids),
                     )
                 )
@@ -2195,3 +2202,198 @@ class LotRecall(models.Model):
                 )
             )
             self.browse(days).invalidate_recordset(["days_to_full_ack"])
+
+    # -- Sub-recall: second-tier consignees -----------------------------------------------------
+    # The consignees our customers (tier 1) list on their notice page (lot.recall.consignee),
+    # the notices sent to them on the customers' behalf (tier 2) and the effectiveness figures
+    # of each tier.
+    consignee_ids = fields.One2many(
+        "lot.recall.consignee",
+        "recall_id",
+        string="Second-Tier Consignees",
+        readonly=True,
+        copy=False,
+        help="Whom our customers say they delivered the recalled products to, as they listed "
+        "them on their notice page.",
+    )
+    consignee_notice_ids = fields.One2many(
+        "lot.recall.notice",
+        "recall_id",
+        string="Consignee Notices",
+        readonly=True,
+        copy=False,
+        domain=[("tier", "=", 2)],
+    )
+    notify_consignees = fields.Boolean(
+        related="company_id.recall_notify_consignees", string="Notify Second-Tier Consignees"
+    )
+    tier1_count = fields.Integer(string="Customers (Tier 1)", compute="_compute_tier_figures")
+    tier1_notified_count = fields.Integer(
+        string="Customers Notified",
+        compute="_compute_tier_figures",
+        help="Customers whose notice reached their mail server (or who acknowledged).",
+    )
+    tier1_acknowledged_count = fields.Integer(
+        string="Customers Acknowledged", compute="_compute_tier_figures"
+    )
+    tier1_quantity = fields.Float(
+        string="Quantity at Customers",
+        digits="Product Unit of Measure",
+        compute="_compute_tier_figures",
+        help="Delivered to the customers, less what they returned.",
+    )
+    tier1_quantity_accounted = fields.Float(
+        string="Quantity Accounted (Tier 1)",
+        digits="Product Unit of Measure",
+        compute="_compute_tier_figures",
+        help="Delivered (less returns) to the customers who acknowledged the notice: they told "
+        "us what became of it.",
+    )
+    tier2_count = fields.Integer(string="Consignees (Tier 2)", compute="_compute_tier_figures")
+    tier2_notified_count = fields.Integer(
+        string="Consignees Notified",
+        compute="_compute_tier_figures",
+        help="Second-tier consignees whose notice reached their mail server (or who "
+        "acknowledged).",
+    )
+    tier2_acknowledged_count = fields.Integer(
+        string="Consignees Acknowledged", compute="_compute_tier_figures"
+    )
+    tier2_quantity = fields.Float(
+        string="Quantity Distributed Further",
+        digits="Product Unit of Measure",
+        compute="_compute_tier_figures",
+        help="What the customers said they delivered to their consignees.",
+    )
+    tier2_quantity_accounted = fields.Float(
+        string="Quantity Accounted (Tier 2)",
+        digits="Product Unit of Measure",
+        compute="_compute_tier_figures",
+        help="Delivered by the customers to the consignees who acknowledged their notice.",
+    )
+    tier2_unreached_count = fields.Integer(
+        string="Consignees Not Reached",
+        compute="_compute_tier_figures",
+        help="Second-tier consignees with an email address whose notice has not reached them: "
+        "not sent yet, or failed.",
+    )
+
+    @api.depends(
+        "notice_ids.state",
+        "line_ids.quantity",
+        "line_ids.returned_quantity",
+        "consignee_ids.state",
+        "consignee_ids.quantity",
+    )
+    def _compute_tier_figures(self):
+        """The effectiveness figures per tier of these recalls, in one query: notified,
+        acknowledged and the quantity accounted for, of our customers (tier 1: their notices
+        and our deliveries to them) and of their consignees (tier 2: as the customers listed
+        them and their notices)."""
+        self.env["lot.recall.notice"].flush_model(["recall_id", "partner_id", "state", "tier"])
+        self.env["lot.recall.line"].flush_model(
+            ["recall_id", "partner_id", "quantity", "returned_quantity"]
+        )
+        self.env["lot.recall.consignee"].flush_model(["recall_id", "email", "quantity", "state"])
+        rows = {}
+        if self.ids:
+            rows = {
+                row[0]: row[1:]
+                for row in self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT r.id, t1.*, t2.*
+                          FROM lot_recall r
+                         CROSS JOIN LATERAL (
+                               SELECT count(*) AS total,
+                                      count(*) FILTER (WHERE n.state IN ('sent', 'acknowledged'))
+                                          AS notified,
+                                      count(*) FILTER (WHERE n.state = 'acknowledged')
+                                          AS acknowledged,
+                                      COALESCE(sum(d.quantity), 0) AS quantity,
+                                      COALESCE(sum(d.quantity)
+                                               FILTER (WHERE n.state = 'acknowledged'), 0)
+                                          AS accounted
+                                 FROM lot_recall_notice n
+                                 LEFT JOIN (
+                                       SELECT l.partner_id,
+                                              sum(l.quantity - COALESCE(l.returned_quantity, 0))
+                                                  AS quantity
+                                         FROM lot_recall_line l
+                                        WHERE l.recall_id = r.id
+                                        GROUP BY l.partner_id
+                                 ) d ON d.partner_id = n.partner_id
+                                WHERE n.recall_id = r.id AND n.tier = 1
+                         ) t1
+                         CROSS JOIN LATERAL (
+                               SELECT count(*) AS total,
+                                      count(*) FILTER (WHERE c.state IN ('notified', 'acknowledged'))
+                                          AS notified,
+                                      count(*) FILTER (WHERE c.state = 'acknowledged')
+                                          AS acknowledged,
+                                      COALESCE(sum(c.quantity), 0) AS quantity,
+                                      COALESCE(sum(c.quantity)
+                                               FILTER (WHERE c.state = 'acknowledged'), 0)
+                                          AS accounted,
+                                      count(*) FILTER (WHERE c.state = 'listed'
+                                                         AND c.email IS NOT NULL) AS unreached
+                                 FROM lot_recall_consignee c
+                                WHERE c.recall_id = r.id
+                         ) t2
+                         WHERE r.id = ANY(%s)
+                        """,
+                        list(self.ids),
+                    )
+                )
+            }
+        for recall in self:
+            (
+                recall.tier1_count,
+                recall.tier1_notified_count,
+                recall.tier1_acknowledged_count,
+                tier1_quantity,
+                tier1_accounted,
+                recall.tier2_count,
+                recall.tier2_notified_count,
+                recall.tier2_acknowledged_count,
+                tier2_quantity,
+                tier2_accounted,
+                recall.tier2_unreached_count,
+            ) = rows.get(recall.id, (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+            recall.tier1_quantity = float(tier1_quantity)
+            recall.tier1_quantity_accounted = float(tier1_accounted)
+            recall.tier2_quantity = float(tier2_quantity)
+            recall.tier2_quantity_accounted = float(tier2_accounted)
+
+    def action_notify_consignees(self):
+        """Send the notice to the second-tier consignees not reached yet, on behalf of the
+        customers who listed them (Recall Managers; the company sends them notices): those
+        listed before the setting was on, and those whose notice failed."""
+        self._check_recall_manager()
+        self._check_real(self.env._("emails anyone"))
+        for recall in self:
+            if recall.state not in ACTIVE_STATES:
+                raise UserError(self.env._("Only a traced or notified recall notifies anyone."))
+            if not recall.notify_consignees:
+                raise UserError(
+                    self.env._(
+                        "%(company)s does not send second-tier consignees the notice: turn on "
+                        "Notify Second-Tier Consignees in the settings first.",
+                        company=recall.company_id.name,
+                    )
+                )
+            recall._lock(nowait=True)
+            notices = recall.consignee_ids._notify()
+            again = recall.consignee_notice_ids.filtered(
+                lambda n: n.state in ("pending", "failed") and not n._is_queued()
+            )
+            again._queue()
+            recall.message_post(
+                body=self.env._(
+                    "Second-tier consignees: %(count)s notices queued on behalf of the "
+                    "customers who listed them.",
+                    count=len(notices | again),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True

@@ -14,6 +14,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.pdf import PdfReader, PdfWriter
 
 from ..tools import lock_rows, may_commit, selection_label, short_error
+from .lot_recall_consignee import ConsigneeRowsError
 
 _logger = logging.getLogger(__name__)
 
@@ -126,21 +127,60 @@ class LotRecallNotice(models.Model):
     )
     line_ids = fields.Many2many("lot.recall.line", string="Deliveries", compute="_compute_line_ids")
     quantity_delivered = fields.Float(digits="Product Unit of Measure", compute="_compute_line_ids")
+    # Sub-recall: tier 1 is a customer we delivered; tier 2 a consignee a customer (the parent
+    # notice's) listed on its notice page, sent the notice on the customer's behalf.
+    tier = fields.Integer(
+        default=1,
+        required=True,
+        readonly=True,
+        help="1: a customer we delivered. 2: a consignee of one of our customers, notified on "
+        "the customer's behalf.",
+    )
+    parent_notice_id = fields.Many2one(
+        "lot.recall.notice",
+        string="On Behalf Of",
+        readonly=True,
+        ondelete="restrict",
+        index="btree_not_null",
+        help="Tier 2: the notice of the customer who listed this consignee.",
+    )
+    consignee_ids = fields.One2many(
+        "lot.recall.consignee",
+        "notice_id",
+        string="Second-Tier Consignees",
+        readonly=True,
+        help="The consignees this customer said it delivered the products to.",
+    )
+    notified_consignee_ids = fields.One2many(
+        "lot.recall.consignee",
+        "consignee_notice_id",
+        string="Listed As",
+        readonly=True,
+        help="Tier 2: the customers' rows this notice was sent for (what they said they "
+        "delivered to this consignee).",
+    )
 
     _sql_constraints = [
         (
             "recall_partner_uniq",
-            "unique(recall_id, partner_id)",
-            "A customer gets one notice per recall.",
+            "unique(recall_id, partner_id, tier)",
+            "A customer gets one notice per recall (and a second-tier consignee one more).",
         ),
     ]
 
-    @api.depends("recall_id.line_ids", "partner_id")
+    @api.depends(
+        "recall_id.line_ids", "partner_id", "tier", "notified_consignee_ids.quantity"
+    )
     def _compute_line_ids(self):
         # Group each recall's lines once: filtering them per notice is quadratic.
         empty = self.env["lot.recall.line"]
         by_recall = {recall: recall.line_ids.grouped("partner_id") for recall in self.recall_id}
         for notice in self:
+            if notice.tier != 1:
+                # We delivered a second-tier consignee nothing: what the customer said.
+                notice.line_ids = empty
+                notice.quantity_delivered = sum(notice.notified_consignee_ids.mapped("quantity"))
+                continue
             lines = by_recall.get(notice.recall_id, {}).get(notice.partner_id, empty)
             notice.line_ids = lines
             notice.quantity_delivered = sum(lines.mapped("net_quantity"))
@@ -604,6 +644,79 @@ class LotRecallNotice(models.Model):
         self.recall_id._update_ack_progress()
         return ack
 
+    # -- Sub-recall: the customer's own consignees ---------------------------------------------
+
+    def _recalled_lots(self):
+        """The recalled lots this notice is about: the lots we delivered the customer, or for
+        a second-tier consignee those of the customer who listed it."""
+        self.ensure_one()
+        return (self.parent_notice_id if self.tier != 1 else self).line_ids.lot_id
+
+    def _report_consignees(self, rows, source, filename=False):
+        """Record the consignees this customer says it delivered the recalled products to
+        (21 CFR 7.49(a)(3)): ``rows`` as ``[(row number, {column: raw value})]``, typed on the
+        notice page or read from its file. Every row is checked first; any problem raises
+        :class:`ConsigneeRowsError` with every row's message, and nothing is saved. When the
+        company sends second-tier consignees the notice, those with an email address get it.
+
+        Called by the notice page once the notice's token was checked: the customer's own
+        list, written with sudo (nobody else writes consignees).
+        """
+        self.ensure_one()
+        Consignee = self.env["lot.recall.consignee"]
+        if self.tier != 1:
+            raise UserError(self.env._("Only our customers list their consignees."))
+        if self.recall_id.state not in ("traced", "notified"):
+            raise ConsigneeRowsError(
+                [
+                    self.env._(
+                        "This recall is %(state)s: contact %(company)s about your consignees.",
+                        state=selection_label(self.recall_id, "state"),
+                        company=self.company_id.name,
+                    )
+                ]
+            )
+        vals_list = Consignee._check_rows(rows)
+        consignees = Consignee.sudo().create(
+            [
+                {
+                    **vals,
+                    "recall_id": self.recall_id.id,
+                    "notice_id": self.id,
+                    "source": source,
+                    "source_file": filename or False,
+                }
+                for vals in vals_list
+            ]
+        )
+        names = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(name)s (%(country)s): %(quantity)s on %(date)s",
+                name=consignee.name,
+                country=consignee.country_id.name or "-",
+                quantity=consignee.quantity,
+                date=format_date(self.env, consignee.date),
+            )
+            for consignee in consignees
+        )
+        self.sudo().message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._(
+                    "The customer listed %(count)s second-tier consignees (%(origin)s).",
+                    count=len(consignees),
+                    origin=filename or selection_label(consignees[:1], "source"),
+                ),
+                names,
+            ),
+            subtype_xmlid="mail.mt_note",
+            author_id=self.partner_id.id,
+        )
+        if self.company_id.recall_notify_consignees:
+            consignees._notify()
+        return consignees
+
     # -- Escalation ---------------------------------------------------------------------------
 
     def _schedule_calls(self):
@@ -678,6 +791,19 @@ class LotRecallNotice(models.Model):
                 "No phone number on file for %(customer)s.",
                 customer=self.partner_id.display_name,
             )
+        if self.tier != 1:
+            # A second-tier consignee: the customer who listed it knows how to reach it.
+            customer = self.parent_notice_id.partner_id
+            why += " " + self.env._(
+                "A consignee of %(customer)s (second tier), who listed it.",
+                customer=customer.display_name,
+            )
+            for number in dict.fromkeys(filter(None, (customer.phone, customer.mobile))):
+                numbers += Markup('<li>%s: <a href="tel:%s">%s</a></li>') % (
+                    customer.display_name,
+                    number,
+                    number,
+                )
         return Markup("<p>%s</p><p>%s</p><ul>%s</ul>") % (
             self.env._(
                 "Recall %(recall)s: %(customer)s has not acknowledged the notice.",

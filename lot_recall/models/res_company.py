@@ -17,6 +17,12 @@ class ResCompany(models.Model):
         default=2,
         help="At most this many reminders per customer and recall.",
     )
+    recall_notify_consignees = fields.Boolean(
+        string="Notify Second-Tier Consignees",
+        help="When a customer lists on its notice page the consignees it delivered the recalled "
+        "products to, send each one with an email address the recall notice too, on the "
+        "customer's behalf, with its own acknowledgment link.",
+    )
     lot_expiry_alert_enabled = fields.Boolean(
         string="Expiry Digest",
         default=True,

@@ -8,6 +8,9 @@ class ResConfigSettings(models.TransientModel):
 
     recall_reminder_days = fields.Integer(related="company_id.recall_reminder_days", readonly=False)
     recall_reminder_max = fields.Integer(related="company_id.recall_reminder_max", readonly=False)
+    recall_notify_consignees = fields.Boolean(
+        related="company_id.recall_notify_consignees", readonly=False
+    )
     lot_expiry_alert_enabled = fields.Boolean(
         related="company_id.lot_expiry_alert_enabled", readonly=False
     )

@@ -98,6 +98,7 @@ class LotRecallXlsx(models.AbstractModel):
                 self._stock_sheet(recall),
                 self._suppliers_sheet(recall),
                 self._notices_sheet(recall),
+                self._consignees_sheet(recall),
                 *self._supplier_notice_sheets(recall),
             ]
         )
@@ -269,6 +270,49 @@ class LotRecallXlsx(models.AbstractModel):
             for notice in notices
         ]
         return self.env._("Notices"), columns, rows
+
+    def _consignees_sheet(self, recall):
+        """Sheet *Second-Tier Consignees*: whom the customers said they delivered the products
+        to, as they listed them, and whether our notice reached them."""
+        columns = [
+            (self.env._("Listed By (Customer)"), "text", 28),
+            (self.env._("Consignee"), "text", 28),
+            (self.env._("Email"), "text", 28),
+            (self.env._("Country"), "text", 16),
+            (self.env._("Quantity"), "number", 11),
+            (self.env._("Delivered On"), "date", 13),
+            (self.env._("Listed On"), "datetime", 17),
+            (self.env._("Source"), "text", 18),
+            (self.env._("Status"), "text", 13),
+            (self.env._("Notice Sent On"), "datetime", 17),
+            (self.env._("Acknowledged On"), "datetime", 17),
+            (self.env._("Action Taken"), "text", 22),
+            (self.env._("Reported Quantity On Hand"), "number", 13),
+        ]
+        rows = []
+        for consignee in recall.consignee_ids.sorted(
+            lambda c: (c.notice_id.partner_id.display_name or "", c.id)
+        ):
+            notice = consignee.consignee_notice_id
+            acknowledged = notice.state == "acknowledged"
+            rows.append(
+                (
+                    consignee.reported_by_id.display_name,
+                    consignee.name,
+                    consignee.email,
+                    consignee.country_id.name,
+                    consignee.quantity,
+                    consignee.date,
+                    self._local(consignee.create_date),
+                    consignee.source_file or selection_label(consignee, "source"),
+                    selection_label(consignee, "state"),
+                    self._local(notice.sent_date),
+                    self._local(notice.ack_date),
+                    selection_label(notice, "ack_action") if acknowledged else None,
+                    notice.ack_quantity_on_hand if acknowledged else None,
+                )
+            )
+        return self.env._("Second-Tier Consignees"), columns, rows
 
     # The supplier's notice of a recall started from one -------------------------------------
 

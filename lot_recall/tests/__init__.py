@@ -11,6 +11,7 @@ from . import (
     test_notice_print,
     test_readonly_rpc,
     test_recall_cockpit,
+    test_recall_consignees,
     test_recall_creation,
     test_recall_doors,
     test_recall_drill,

@@ -82,7 +82,8 @@ class TestRecallReports(LotRecallCase, HttpCase):
         notice_b._acknowledge(3.0, "quarantined", "In our cold room")
         book = self._workbook(self.env["lot.recall.xlsx"]._recall_xlsx(recall))
         self.assertEqual(
-            book.sheetnames, ["Shipments", "Lots", "Stock on hand", "Suppliers", "Notices"]
+            book.sheetnames,
+            ["Shipments", "Lots", "Stock on hand", "Suppliers", "Notices", "Second-Tier Consignees"],
         )
         sheet = book["Shipments"]
         rows = list(sheet.iter_rows(values_only=True))
