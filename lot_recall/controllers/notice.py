@@ -183,9 +183,7 @@ class RecallNoticePortal(CustomerPortal):
                 status=400,
             )
         return request.redirect(
-            notice.get_portal_url(
-                query_string=f"&listed={len(consignees)}", anchor="lr_consignees"
-            )
+            notice.get_portal_url(query_string=f"&listed={len(consignees)}", anchor="lr_consignees")
         )
 
     def _typed_consignee_rows(self, post):

@@ -2253,8 +2253,7 @@ class LotRecall(models.Model):
     tier2_notified_count = fields.Integer(
         string="Consignees Notified",
         compute="_compute_tier_figures",
-        help="Second-tier consignees whose notice reached their mail server (or who "
-        "acknowledged).",
+        help="Second-tier consignees whose notice reached their mail server (or who acknowledged).",
     )
     tier2_acknowledged_count = fields.Integer(
         string="Consignees Acknowledged", compute="_compute_tier_figures"
@@ -2327,7 +2326,8 @@ class LotRecall(models.Model):
                          ) t1
                          CROSS JOIN LATERAL (
                                SELECT count(*) AS total,
-                                      count(*) FILTER (WHERE c.state IN ('notified', 'acknowledged'))
+                                      count(*)
+                                          FILTER (WHERE c.state IN ('notified', 'acknowledged'))
                                           AS notified,
                                       count(*) FILTER (WHERE c.state = 'acknowledged')
                                           AS acknowledged,

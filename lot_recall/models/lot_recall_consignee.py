@@ -7,6 +7,8 @@ import math
 import re
 import zipfile
 
+import openpyxl
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
@@ -132,8 +134,7 @@ class LotRecallConsignee(models.Model):
         if not self.env.su:
             raise AccessError(
                 self.env._(
-                    "Second-tier consignees are listed by the customers on their notice page "
-                    "only."
+                    "Second-tier consignees are listed by the customers on their notice page only."
                 )
             )
         return super().create(vals_list)
@@ -183,9 +184,7 @@ class LotRecallConsignee(models.Model):
             (titles[key], *kinds.get(key, ("text", 30 if key == "name" else 24)))
             for key in CONSIGNEE_COLUMNS
         ]
-        return self.env["lot.recall.xlsx"]._workbook(
-            [(self.env._("Consignees"), columns, [])]
-        )
+        return self.env["lot.recall.xlsx"]._workbook([(self.env._("Consignees"), columns, [])])
 
     @api.model
     def _template_csv(self):
@@ -249,9 +248,6 @@ class LotRecallConsignee(models.Model):
 
     @api.model
     def _xlsx_records(self, content):
-        # Imported here: openpyxl is read only when a customer uploads a spreadsheet.
-        import openpyxl  # pylint: disable=import-outside-toplevel
-
         try:
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
@@ -458,9 +454,7 @@ class LotRecallConsignee(models.Model):
                     example=self._date_example(),
                 )
         if day > latest_day:
-            return False, self.env._(
-                "the date %(date)s is in the future.", date=day.isoformat()
-            )
+            return False, self.env._("the date %(date)s is in the future.", date=day.isoformat())
         if day.year < 1900:
             return False, self.env._("the date %(date)s is too old.", date=day.isoformat())
         return day, None
@@ -485,9 +479,7 @@ class LotRecallConsignee(models.Model):
     @api.model
     def _date_example(self):
         example = datetime.date(2026, 1, 31)
-        return " / ".join(
-            dict.fromkeys(example.strftime(fmt) for fmt in self._date_formats()[:2])
-        )
+        return " / ".join(dict.fromkeys(example.strftime(fmt) for fmt in self._date_formats()[:2]))
 
     @api.model
     def _latest_day_on_earth(self):
@@ -561,7 +553,5 @@ class LotRecallConsignee(models.Model):
                 )
             consignee.write({"partner_id": partner.id, "consignee_notice_id": notice.id})
             notices |= notice
-        notices.filtered(
-            lambda n: n.state in ("pending", "failed") and not n._is_queued()
-        )._queue()
+        notices.filtered(lambda n: n.state in ("pending", "failed") and not n._is_queued())._queue()
         return notices

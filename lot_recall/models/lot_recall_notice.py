@@ -168,9 +168,7 @@ class LotRecallNotice(models.Model):
         ),
     ]
 
-    @api.depends(
-        "recall_id.line_ids", "partner_id", "tier", "notified_consignee_ids.quantity"
-    )
+    @api.depends("recall_id.line_ids", "partner_id", "tier", "notified_consignee_ids.quantity")
     def _compute_line_ids(self):
         # Group each recall's lines once: filtering them per notice is quadratic.
         empty = self.env["lot.recall.line"]

@@ -158,25 +158,44 @@ class TestConsigneePortal(ConsigneeCase, HttpCase):
         response = self._type_rows(
             self.notice_b,
             [
-                {"name": "Mu Market", "email": "", "country": "Belgium", "quantity": "5,5",
-                 "date": "2025-04-01"},
+                {
+                    "name": "Mu Market",
+                    "email": "",
+                    "country": "Belgium",
+                    "quantity": "5,5",
+                    "date": "2025-04-01",
+                },
                 {"name": "", "email": "", "country": "", "quantity": "", "date": ""},
-                {"name": "Nu Noodles", "email": "nu@example.com", "country": "NL",
-                 "quantity": "1", "date": "2025-04-02"},
+                {
+                    "name": "Nu Noodles",
+                    "email": "nu@example.com",
+                    "country": "NL",
+                    "quantity": "1",
+                    "date": "2025-04-02",
+                },
             ],
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("2 consignees were recorded", response.text)
         self.assertEqual(
-            [(c.name, c.quantity, c.country_id.code, c.source, c.source_row)
-             for c in self.notice_b.consignee_ids],
+            [
+                (c.name, c.quantity, c.country_id.code, c.source, c.source_row)
+                for c in self.notice_b.consignee_ids
+            ],
             [("Mu Market", 5.5, "BE", "typed", 1), ("Nu Noodles", 1.0, "NL", "typed", 3)],
         )
         # A typed row with a problem: the rows come back as typed, nothing saved.
         response = self._type_rows(
             self.notice_b,
-            [{"name": "Xi Express", "email": "xi@", "country": "NL", "quantity": "2",
-              "date": "2025-04-03"}],
+            [
+                {
+                    "name": "Xi Express",
+                    "email": "xi@",
+                    "country": "NL",
+                    "quantity": "2",
+                    "date": "2025-04-03",
+                }
+            ],
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("Row 1: the email address &#39;xi@&#39; is not valid.", response.text)
@@ -198,7 +217,8 @@ class TestConsigneePortal(ConsigneeCase, HttpCase):
         )
         self.assertEqual(sheet.max_row, 1)
         # The customer fills it in its spreadsheet: real numbers and dates.
-        sheet.append(["Omicron Oils", "omicron@example.com", "CA", 12, datetime.datetime(2025, 5, 1)])
+        may_first = datetime.datetime(2025, 5, 1)
+        sheet.append(["Omicron Oils", "omicron@example.com", "CA", 12, may_first])
         sheet.append(["Pi Pantry", None, "Canada", 0.5, datetime.datetime(2025, 5, 2)])
         filled = io.BytesIO()
         book.save(filled)
@@ -206,11 +226,19 @@ class TestConsigneePortal(ConsigneeCase, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("2 consignees were recorded", response.text)
         self.assertEqual(
-            [(c.name, c.email, c.country_id.code, c.quantity, c.date, c.source)
-             for c in self.notice_a.consignee_ids],
             [
-                ("Omicron Oils", "omicron@example.com", "CA", 12.0, datetime.date(2025, 5, 1),
-                 "xlsx"),
+                (c.name, c.email, c.country_id.code, c.quantity, c.date, c.source)
+                for c in self.notice_a.consignee_ids
+            ],
+            [
+                (
+                    "Omicron Oils",
+                    "omicron@example.com",
+                    "CA",
+                    12.0,
+                    datetime.date(2025, 5, 1),
+                    "xlsx",
+                ),
                 ("Pi Pantry", False, "CA", 0.5, datetime.date(2025, 5, 2), "xlsx"),
             ],
         )
@@ -311,9 +339,7 @@ class TestConsigneePortal(ConsigneeCase, HttpCase):
                     "source": "typed",
                 }
             )
-        stock_user = new_test_user(
-            self.env, login="lr_stock_sub", groups="stock.group_stock_user"
-        )
+        stock_user = new_test_user(self.env, login="lr_stock_sub", groups="stock.group_stock_user")
         for user in (stock_user, self.recall_manager):
             answer = jsonrpc_execute_kw(
                 self,
@@ -325,13 +351,21 @@ class TestConsigneePortal(ConsigneeCase, HttpCase):
             )
             self.assertIn("error", answer, user.login)
         answer = jsonrpc_execute_kw(
-            self, stock_user.id, stock_user.login, "lot.recall.consignee", "read",
+            self,
+            stock_user.id,
+            stock_user.login,
+            "lot.recall.consignee",
+            "read",
             [consignee.ids, ["name"]],
         )
         self.assertIn("error", answer)
         self.assertIn("AccessError", answer["error"]["data"]["name"])
         answer = jsonrpc_execute_kw(
-            self, self.recall_user.id, self.recall_user.login, "lot.recall.consignee", "read",
+            self,
+            self.recall_user.id,
+            self.recall_user.login,
+            "lot.recall.consignee",
+            "read",
             [consignee.ids, ["name", "quantity"]],
         )
         self.assertEqual(answer["result"][0]["quantity"], 4.0)
@@ -364,55 +398,67 @@ class TestConsigneeNotices(ConsigneeCase, HttpCase):
         server.handler.messages.clear()
         return recall
 
-    def test_second_tier_notified_over_smtp_and_acknowledges(self):
+    def _listed_and_sent(self):
+        """Alpha lists GOOD_CSV's three consignees, two with an email address, once its
+        notice was sent; the queue sends the consignees' notices. (recall, Alpha's notice,
+        the consignees, the messages the SMTP server received)"""
         with self._smtp() as server:
             recall = self._sent_recall(server)
             notice_a = self._notice(recall, self.customer_a)
             response = self._upload(notice_a, "consignees.csv", GOOD_CSV)
             self.assertEqual(response.status_code, 200)
             self.assertIn("on your behalf", response.text)
-            consignees = notice_a.consignee_ids
-            delta, epsilon, zeta = consignees
             tier2 = recall.consignee_notice_ids
             self.assertEqual(len(tier2), 2)
-            self.assertEqual(set(tier2.mapped("tier")), {2})
-            self.assertEqual(tier2.parent_notice_id, notice_a)
             self.assertTrue(all(tier2.mapped("queued")))
-            self.assertEqual(delta.partner_id, self.delta)
-            self.assertEqual(epsilon.partner_id.email, "epsilon@example.com")
-            self.assertEqual(epsilon.partner_id.country_id.code, "DE")
-            self.assertEqual(epsilon.partner_id.company_id, recall.company_id)
-            self.assertFalse(zeta.partner_id, "no email address: listed only")
-            self.assertFalse(zeta.consignee_notice_id)
-            # Tier 1 is unchanged: the customers' notices and the cockpit's progress.
-            self.assertEqual(len(recall.notice_ids), 2)
-            self.assertEqual(recall.ack_progress, "none")
             self._process_queue()
-        by_rcpt = {tuple(rcpt): message for rcpt, message in server.messages}
+        return recall, notice_a, notice_a.consignee_ids, server.messages
+
+    def test_second_tier_notified_over_smtp(self):
+        recall, notice_a, consignees, messages = self._listed_and_sent()
+        delta, epsilon, zeta = consignees
+        tier2 = recall.consignee_notice_ids
+        self.assertEqual(set(tier2.mapped("tier")), {2})
+        self.assertEqual(tier2.parent_notice_id, notice_a)
+        self.assertEqual(delta.partner_id, self.delta)
+        self.assertEqual(epsilon.partner_id.email, "epsilon@example.com")
+        self.assertEqual(epsilon.partner_id.country_id.code, "DE")
+        self.assertEqual(epsilon.partner_id.company_id, recall.company_id)
+        self.assertFalse(zeta.partner_id, "no email address: listed only")
+        self.assertFalse(zeta.consignee_notice_id)
+        # Tier 1 is unchanged: the customers' notices and the cockpit's progress.
+        self.assertEqual(len(recall.notice_ids), 2)
+        self.assertEqual(recall.ack_progress, "none")
+        by_rcpt = {tuple(rcpt): message for rcpt, message in messages}
         self.assertEqual(set(by_rcpt), {("delta@example.com",), ("epsilon@example.com",)})
-        epsilon_notice = epsilon.consignee_notice_id
+        notice = epsilon.consignee_notice_id
         body = by_rcpt[("epsilon@example.com",)].get_body(("html",)).get_content()
         self.assertIn("Alpha Foods", body)
         self.assertIn("told us that it delivered you", body)
         self.assertIn("SUB-0001", body)
         self.assertIn("MILL-SUB-1", body)
         self.assertNotIn(self.to_a.name, body, "the customer's own deliveries are its own")
-        link = f"/lot_recall/notice/{epsilon_notice.id}?access_token={epsilon_notice.access_token}"
-        self.assertIn(link, body)
+        self.assertIn(f"/lot_recall/notice/{notice.id}?access_token={notice.access_token}", body)
         [attachment] = list(by_rcpt[("epsilon@example.com",)].iter_attachments())
-        text = "".join(
-            page.extract_text() for page in PdfReader(io.BytesIO(attachment.get_content())).pages
+        text = " ".join(
+            " ".join(page.extract_text().split())
+            for page in PdfReader(io.BytesIO(attachment.get_content())).pages
         )
         self.assertIn("SUB-0001", text)
-        self.assertIn("Alpha Foods", text)
-        self.assertEqual(epsilon.state, "notified")
+        self.assertIn("Alpha Foods told us that it delivered you", text)
+        self.assertEqual((notice.state, epsilon.state), ("sent", "notified"))
         self.assertEqual(
             (recall.tier2_count, recall.tier2_notified_count, recall.tier2_acknowledged_count),
             (3, 2, 0),
         )
+
+    def test_second_tier_acknowledges_and_figures_roll_up(self):
+        recall, notice_a, consignees, _messages = self._listed_and_sent()
+        epsilon = consignees[1]
+        notice = epsilon.consignee_notice_id
         # The consignee opens its own link: the recalled lots, on Alpha's behalf, no list of
         # consignees of its own; then it acknowledges.
-        page = self.url_open(link)
+        page = self.url_open(self._url(notice))
         self.assertEqual(page.status_code, 200)
         self.assertIn("SUB-0001", page.text)
         self.assertIn("Alpha Foods", page.text)
@@ -420,45 +466,28 @@ class TestConsigneeNotices(ConsigneeCase, HttpCase):
         self.assertNotIn(self.to_a.name, page.text)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         response = self.url_open(
-            f"/lot_recall/notice/{epsilon_notice.id}/acknowledge",
+            f"/lot_recall/notice/{notice.id}/acknowledge",
             data={
                 "csrf_token": csrf,
-                "access_token": epsilon_notice.access_token,
+                "access_token": notice.access_token,
                 "quantity": "0",
                 "action": "destroyed",
             },
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("your acknowledgment was recorded", response.text)
-        self.assertEqual(epsilon_notice.state, "acknowledged")
-        self.assertEqual(epsilon.state, "acknowledged")
-        self.assertEqual(epsilon_notice.ack_ids.channel, "portal")
+        self.assertEqual((notice.state, epsilon.state), ("acknowledged", "acknowledged"))
+        self.assertEqual(notice.ack_ids.channel, "portal")
         # A consignee lists no consignees of its own (tier 3 is not asked).
-        response = self._upload(epsilon_notice, "c.csv", GOOD_CSV)
-        self.assertEqual(response.status_code, 404)
+        self.assertEqual(self._upload(notice, "c.csv", GOOD_CSV).status_code, 404)
         # Alpha acknowledges too: the roll-up per tier.
         notice_a._acknowledge(1.0, "quarantined", "")
         recall.invalidate_recordset()
+        tier1 = ("count", "notified_count", "acknowledged_count", "quantity", "quantity_accounted")
+        self.assertEqual([recall[f"tier1_{name}"] for name in tier1], [2, 2, 1, 30.0, 10.0])
         self.assertEqual(
-            (
-                recall.tier1_count,
-                recall.tier1_notified_count,
-                recall.tier1_acknowledged_count,
-                recall.tier1_quantity,
-                recall.tier1_quantity_accounted,
-            ),
-            (2, 2, 1, 30.0, 10.0),
-        )
-        self.assertEqual(
-            (
-                recall.tier2_count,
-                recall.tier2_notified_count,
-                recall.tier2_acknowledged_count,
-                recall.tier2_quantity,
-                recall.tier2_quantity_accounted,
-                recall.tier2_unreached_count,
-            ),
-            (3, 2, 1, 9.5, 3.5, 0),
+            [recall[f"tier2_{name}"] for name in (*tier1, "unreached_count")],
+            [3, 2, 1, 9.5, 3.5, 0],
         )
         self.assertEqual(recall.ack_progress, "partial")
         self.assertEqual(recall.acknowledged_percent, 50.0)
@@ -467,15 +496,16 @@ class TestConsigneeNotices(ConsigneeCase, HttpCase):
             io.BytesIO(self.env["lot.recall.xlsx"]._recall_xlsx(recall)), read_only=True
         )
         rows = list(book["Second-Tier Consignees"].iter_rows(values_only=True))
-        self.assertEqual(rows[0][:6], (
-            "Listed By (Customer)", "Consignee", "Email", "Country", "Quantity", "Delivered On"
-        ))
         self.assertEqual(
-            sorted((row[0], row[1], row[4], row[8]) for row in rows[1:]),
+            rows[0][:6],
+            ("Listed By (Customer)", "Consignee", "Email", "Country", "Quantity", "Delivered On"),
+        )
+        self.assertEqual(
+            sorted((row[0], row[1], row[4], row[8], row[11]) for row in rows[1:]),
             [
-                ("Alpha Foods", "Delta Deli", 4, "Notified"),
-                ("Alpha Foods", "Epsilon Eatery", 3.5, "Acknowledged"),
-                ("Alpha Foods", "Zeta Zoo", 2, "Listed"),
+                ("Alpha Foods", "Delta Deli", 4, "Notified", None),
+                ("Alpha Foods", "Epsilon Eatery", 3.5, "Acknowledged", "Destroyed"),
+                ("Alpha Foods", "Zeta Zoo", 2, "Listed", None),
             ],
         )
 
@@ -492,9 +522,7 @@ class TestConsigneeNotices(ConsigneeCase, HttpCase):
             )
             with self.assertLogs("odoo.addons.mail.models.mail_mail", level="ERROR"):
                 self._process_queue()
-        delta_notice = recall.consignee_notice_ids.filtered(
-            lambda n: n.partner_id == self.delta
-        )
+        delta_notice = recall.consignee_notice_ids.filtered(lambda n: n.partner_id == self.delta)
         self.assertEqual(len(delta_notice.notified_consignee_ids), 2)
         self.assertEqual(delta_notice.quantity_delivered, 10.0)
         self.assertEqual(delta_notice.state, "failed")
@@ -505,9 +533,7 @@ class TestConsigneeNotices(ConsigneeCase, HttpCase):
         self.assertIn("+1 555 0100", delta_notice._call_note())
         self.assertTrue(delta_notice.call_activity_id)
         self.assertEqual(recall.tier2_unreached_count, 2)
-        self.assertEqual(
-            [rcpt for rcpt, _message in server.messages], [["epsilon@example.com"]]
-        )
+        self.assertEqual([rcpt for rcpt, _message in server.messages], [["epsilon@example.com"]])
 
     def test_setting_off_then_notify_consignees(self):
         self.env.company.recall_notify_consignees = False
@@ -562,7 +588,5 @@ class TestConsigneePhoneTour(ConsigneeCase, HttpCase):
             self.notice.consignee_ids.mapped("name"),
             ["Delta Deli", "Epsilon Eatery", "Zeta Zoo", "Tau Traders", "Upsilon Foods"],
         )
-        self.assertEqual(
-            self.notice.consignee_ids.mapped("source"), ["csv"] * 3 + ["typed"] * 2
-        )
+        self.assertEqual(self.notice.consignee_ids.mapped("source"), ["csv"] * 3 + ["typed"] * 2)
         self.assertEqual(self.notice.consignee_ids[4].date, datetime.date(2025, 7, 2))

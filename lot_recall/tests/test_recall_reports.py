@@ -83,7 +83,14 @@ class TestRecallReports(LotRecallCase, HttpCase):
         book = self._workbook(self.env["lot.recall.xlsx"]._recall_xlsx(recall))
         self.assertEqual(
             book.sheetnames,
-            ["Shipments", "Lots", "Stock on hand", "Suppliers", "Notices", "Second-Tier Consignees"],
+            [
+                "Shipments",
+                "Lots",
+                "Stock on hand",
+                "Suppliers",
+                "Notices",
+                "Second-Tier Consignees",
+            ],
         )
         sheet = book["Shipments"]
         rows = list(sheet.iter_rows(values_only=True))

@@ -87,8 +87,13 @@ registry.category("web_tour.tours").add("lot_recall_consignee_phone_tour", {
         },
         {
             content: "A second row, numbered 2, empty",
-            trigger: ".o_lot_recall_consignee_row:has(.o_lot_recall_row_number:contains('2')) input[name='consignee_name_1']:value('')",
-            run: "edit Upsilon Foods",
+            trigger: ".o_lot_recall_consignee_row:has(.o_lot_recall_row_number:contains('2')) input[name='consignee_name_1']",
+            run: function (actions) {
+                if (this.anchor.value !== "" || !document.querySelector("label[for='lr_consignee_name_1']")) {
+                    throw new Error("The new row is not an empty row of its own");
+                }
+                actions.edit("Upsilon Foods");
+            },
         },
         {
             trigger: "input[name='consignee_country_1']",
