@@ -543,7 +543,9 @@ class LotRecallConsignee(models.Model):
                 limit=1,
             )
             if not notice:
-                notice = Notice.with_context(mail_create_nolog=True).create(
+                notice = Notice.with_context(
+                    mail_create_nolog=True, mail_create_nosubscribe=True
+                ).create(
                     {
                         "recall_id": consignee.recall_id.id,
                         "partner_id": partner.id,

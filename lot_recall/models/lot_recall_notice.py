@@ -14,6 +14,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.pdf import PdfReader, PdfWriter
 
 from ..tools import lock_rows, may_commit, selection_label, short_error
+from .lot_recall import ACTIVE_STATES
 from .lot_recall_consignee import ConsigneeRowsError
 
 _logger = logging.getLogger(__name__)
@@ -664,7 +665,7 @@ class LotRecallNotice(models.Model):
         Consignee = self.env["lot.recall.consignee"]
         if self.tier != 1:
             raise UserError(self.env._("Only our customers list their consignees."))
-        if self.recall_id.state not in ("traced", "notified"):
+        if self.recall_id.state not in ACTIVE_STATES:
             raise ConsigneeRowsError(
                 [
                     self.env._(

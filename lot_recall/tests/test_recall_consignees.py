@@ -152,7 +152,7 @@ class TestConsigneePortal(ConsigneeCase, HttpCase):
             self.assertIn(message, response.text)
         self.assertNotIn("Row 2:", response.text)
         self.assertFalse(self.notice_a.consignee_ids)
-        self.assertFalse(self.env["lot.recall.consignee"].search([]))
+        self.assertFalse(self.recall.consignee_ids)
 
     def test_typed_rows(self):
         response = self._type_rows(
@@ -306,7 +306,7 @@ class TestConsigneePortal(ConsigneeCase, HttpCase):
             files={"consignee_file": ("c.csv", GOOD_CSV.encode(), "text/csv")},
         )
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(self.env["lot.recall.consignee"].search([]))
+        self.assertFalse(self.recall.consignee_ids)
 
     def test_closed_recall_takes_no_list(self):
         self.recall.with_user(self.recall_manager)._close("Closing for the test")
