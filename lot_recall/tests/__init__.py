@@ -1,5 +1,6 @@
 from . import (
     test_expiry_digest,
+    test_genealogy,
     test_gs1,
     test_lot_data,
     test_lot_screens,
