@@ -5,6 +5,7 @@ from collections import defaultdict
 from odoo import api, models
 
 from ..reports.report_lot_trace import QUANTITY, qweb_formatter
+from ..tools.genealogy_layout import layout
 
 # A lot's customers beyond this many (largest quantities first) are drawn as one node that
 # counts them: a lot shipped to thousands of customers stays a readable picture.
@@ -123,9 +124,11 @@ class LotGenealogy(models.AbstractModel):
             ``id``, ``kind``, ``label``, ``sublabel``, ``column`` (suppliers | lots | steps |
             derived lots | deliveries | customers, steps and derived lots once per depth),
             ``model`` and ``res_id`` (or ``res_ids``) of its records, ``quarantined``,
-            ``count``; an edge: ``id``, ``source``, ``target``, ``quantity`` (in the unit of
-            the lot's product, ``None`` when not a quantity of one lot), ``label``,
-            ``lineage`` (false for a receipt of another input of a derived lot)
+            ``count``, ``x`` and ``y`` (its top left corner in pixels, placed by
+            ``tools/genealogy_layout.py``); an edge: ``id``, ``source``, ``target``,
+            ``quantity`` (in the unit of the lot's product, ``None`` when not a quantity of
+            one lot), ``label``, ``lineage`` (false for a receipt of another input of a
+            derived lot)
         """
         builder = _GraphBuilder(self.env)
         builder.add_lots(lot_rows)
@@ -135,7 +138,9 @@ class LotGenealogy(models.AbstractModel):
         )
         builder.add_receipts(receipt_rows)
         builder.add_deliveries(delivery_rows)
-        return builder.result(title, self._kind_labels(root_label))
+        graph = builder.result(title, self._kind_labels(root_label))
+        layout(graph)
+        return graph
 
     @api.model
     def _transformation_nodes(self, lines):

@@ -1,30 +1,22 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The genealogy graph as a static SVG image, for the recall report PDF (no browser: wkhtmltopdf
-renders inline SVG).
-
-A small layered layout of the graph of ``lot.genealogy._graph``: one column per node column
-(suppliers | recalled lots | manufacturing | derived lots | deliveries | customers), nodes
-ordered in their column by the barycentre of their neighbours (a few sweeps both ways, as
-layered layouts do), then placed as near their neighbours' height as their column allows.
-Edges are curves from column to column with their quantity.
+renders inline SVG): the nodes where ``lot.genealogy._graph`` placed them
+(``tools/genealogy_layout.py``), edges as curves from column to column with their quantity.
 """
 
 from collections import defaultdict
 
 from markupsafe import Markup
 
-NODE_WIDTH = 170
-NODE_HEIGHT = 30
-ROW_GAP = 8
-COLUMN_GAP = 90
+from ..tools.genealogy_layout import NODE_HEIGHT, NODE_WIDTH
+
 MARGIN = 10
 LEGEND_HEIGHT = 26
 # Characters that fit a node's width at the label's and the sublabel's font size (DejaVu Sans:
 # about 0.6 em per character).
 LABEL_CHARS = 26
 SUBLABEL_CHARS = 32
-SWEEPS = 4
 QUARANTINE_COLOR = "#ffb300"
 
 
@@ -39,81 +31,6 @@ def _bezier(t, p0, p1, p2, p3):
     return u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t * t * t * p3
 
 
-def _mean(values):
-    return sum(values) / len(values) if values else None
-
-
-def layout(graph):
-    """``{node id: (x, y)}`` (top left corners) and the drawing's width and height."""
-    columns = defaultdict(list)
-    for node in graph["nodes"]:
-        columns[node["column"]].append(node["id"])
-    order = [columns[column] for column in sorted(columns)]
-    index_of = {node_id: index for index, ids in enumerate(order) for node_id in ids}
-    preds, succs = defaultdict(list), defaultdict(list)
-    for edge in graph["edges"]:
-        preds[edge["target"]].append(edge["source"])
-        succs[edge["source"]].append(edge["target"])
-
-    def sweep(ids, neighbours, rank):
-        keyed = []
-        for position, node_id in enumerate(ids):
-            centre = _mean([rank[other] for other in neighbours[node_id] if other in rank])
-            keyed.append((position if centre is None else centre, position, node_id))
-        return [node_id for _centre, _position, node_id in sorted(keyed)]
-
-    for _sweep in range(SWEEPS):
-        for indexes, neighbours in (
-            (range(1, len(order)), preds),
-            (range(len(order) - 2, -1, -1), succs),
-        ):
-            for index in indexes:
-                rank = {
-                    node_id: position
-                    for other in (index - 1, index + 1)
-                    if 0 <= other < len(order)
-                    for position, node_id in enumerate(order[other])
-                }
-                order[index] = sweep(order[index], neighbours, rank)
-
-    pitch = NODE_HEIGHT + ROW_GAP
-    y = {}
-    widest = max(range(len(order)), key=lambda index: len(order[index]), default=0)
-    for position, node_id in enumerate(order[widest] if order else []):
-        y[node_id] = position * pitch
-    # Outwards from the fullest column: each node as near the mean height of its placed
-    # neighbours as the order of its column allows, the column then moved as a block to
-    # halve the distance it was pushed.
-    for index in [*range(widest + 1, len(order)), *range(widest - 1, -1, -1)]:
-        neighbours = preds if index > widest else succs
-        wanted = [
-            _mean([y[other] for other in neighbours[node_id] if other in y])
-            for node_id in order[index]
-        ]
-        placed, previous = [], None
-        for want in wanted:
-            top = want if want is not None else (previous + pitch if previous is not None else 0)
-            if previous is not None:
-                top = max(top, previous + pitch)
-            placed.append(top)
-            previous = top
-        pushed = [top - want for top, want in zip(placed, wanted, strict=True) if want is not None]
-        shift = (_mean(pushed) or 0) / 2
-        for node_id, top in zip(order[index], placed, strict=True):
-            y[node_id] = top - shift
-    top = min(y.values(), default=0)
-    positions = {
-        node_id: (
-            MARGIN + index_of[node_id] * (NODE_WIDTH + COLUMN_GAP),
-            MARGIN + LEGEND_HEIGHT + y[node_id] - top,
-        )
-        for node_id in y
-    }
-    width = 2 * MARGIN + len(order) * NODE_WIDTH + max(len(order) - 1, 0) * COLUMN_GAP
-    height = max((py for _px, py in positions.values()), default=MARGIN + LEGEND_HEIGHT)
-    return positions, max(width, 600), height + NODE_HEIGHT + MARGIN
-
-
 def render_svg(graph, max_width=1000, labels=None):
     """The graph as one inline ``<svg>`` element (Markup), ``max_width`` pixels wide at most.
 
@@ -121,7 +38,13 @@ def render_svg(graph, max_width=1000, labels=None):
         quarantined lots' outline and the dashed edges (receipts of other inputs)
     """
     labels = labels or {}
-    positions, width, height = layout(graph)
+    nodes = graph["nodes"]
+    positions = {
+        node["id"]: (MARGIN + node["x"], MARGIN + LEGEND_HEIGHT + node["y"]) for node in nodes
+    }
+    width = max(600, 2 * MARGIN + max((node["x"] for node in nodes), default=0) + NODE_WIDTH)
+    height = 2 * MARGIN + LEGEND_HEIGHT + max((node["y"] for node in nodes), default=0)
+    height += NODE_HEIGHT
     scale = min(1.0, max_width / width)
     colors = {kind["kind"]: kind["color"] for kind in graph["kinds"]}
     parts = [

@@ -1,6 +1,7 @@
 from . import (
     test_expiry_digest,
     test_genealogy,
+    test_genealogy_tours,
     test_gs1,
     test_lot_data,
     test_lot_screens,

@@ -6,15 +6,30 @@ import { loadBundle } from "@web/core/assets";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 
-// From this many nodes on, the canvas hides the edges while the user pans or zooms and does
-// not draw labels too small to read: a 500-node graph stays fluid.
+// From this many nodes on, the nodes are where the server's layered layout placed them (the
+// recall report's, tools/genealogy_layout.py) instead of dagre's (whose crossing reduction
+// took 0.5-1 s of the first draw at 500 nodes); the labels, too small to read in the first
+// view of the whole graph, are given just after it is drawn (measuring them was half of the
+// rest); the canvas hides the edges while the user pans or zooms and draws no label too
+// small to read: a 500-node graph stays fluid.
 const LARGE_GRAPH = 300;
+// The node size of the server's layout.
+const NODE_WIDTH = 170;
+const NODE_HEIGHT = 30;
 const QUARANTINE_COLOR = "#ffb300";
+// Characters of a label and of its second line that fit a node: clipped here, Cytoscape.js
+// measures no word to wrap (the measuring cost most of the first draw of a large graph).
+const LABEL_CHARS = 26;
+const SUBLABEL_CHARS = 30;
+
+function clip(text, size) {
+    return text.length <= size ? text : `${text.slice(0, size - 1)}…`;
+}
 
 /**
  * The genealogy graph of a recall or a lot: supplier receipts → recalled lots → manufacturing
- * orders → derived lots → deliveries → customers, laid out left to right by dagre and drawn
- * on a canvas by Cytoscape.js (lot_recall/static/lib, loaded with the bundle
+ * orders → derived lots → deliveries → customers, laid out left to right by dagre (large
+ * graphs: by the server's layered layout) and drawn on a canvas by Cytoscape.js (lot_recall/static/lib, loaded with the bundle
  * lot_recall.genealogy_lib the first time a graph is shown). The nodes and edges come from
  * ``get_genealogy_graph`` of the record (lot.recall or stock.lot). Clicking a node opens its
  * record.
@@ -70,16 +85,20 @@ export class GenealogyGraph extends Component {
         }
         const large = nodes.length >= LARGE_GRAPH;
         const colors = Object.fromEntries(kinds.map((kind) => [kind.kind, kind.color]));
+        const labelled = large ? [] : ["o_labelled"];
         const elements = [
             ...nodes.map((node) => ({
                 group: "nodes",
                 data: {
                     id: node.id,
-                    label: node.sublabel ? `${node.label}\n${node.sublabel}` : node.label,
+                    label: node.sublabel
+                        ? `${clip(node.label, LABEL_CHARS)}\n${clip(node.sublabel, SUBLABEL_CHARS)}`
+                        : clip(node.label, LABEL_CHARS),
                     color: colors[node.kind],
                     record: node,
                 },
-                classes: node.quarantined ? [node.kind, "quarantined"] : [node.kind],
+                position: { x: node.x + NODE_WIDTH / 2, y: node.y + NODE_HEIGHT / 2 },
+                classes: [node.kind, ...(node.quarantined ? ["quarantined"] : []), ...labelled],
             })),
             ...edges.map((edge) => ({
                 group: "edges",
@@ -89,7 +108,7 @@ export class GenealogyGraph extends Component {
                     target: edge.target,
                     label: edge.label,
                 },
-                classes: edge.lineage ? [] : ["other_input"],
+                classes: [...(edge.lineage ? [] : ["other_input"]), ...labelled],
             })),
         ];
         const layoutStart = performance.now();
@@ -97,33 +116,43 @@ export class GenealogyGraph extends Component {
             container: this.canvas.el,
             elements,
             style: this.style(large),
-            layout: { name: "dagre", rankDir: "LR", nodeSep: 8, rankSep: 90, edgeSep: 6, padding: 12 },
+            layout: large
+                ? { name: "preset", padding: 12 }
+                : { name: "dagre", rankDir: "LR", nodeSep: 8, rankSep: 90, edgeSep: 6, padding: 12 },
             minZoom: 0.05,
             maxZoom: 3,
             boxSelectionEnabled: false,
             autoungrabify: true,
             textureOnViewport: large,
             hideEdgesOnViewport: large,
+            pixelRatio: large ? 1 : "auto",
         });
+        const laidOut = performance.now();
         this.cy.on("tap", "node", (ev) => this.openNode(ev.target.data("record")));
         this.cy.on("mouseover", "node", () => (this.canvas.el.style.cursor = "pointer"));
         this.cy.on("mouseout", "node", () => (this.canvas.el.style.cursor = ""));
-        this.cy.one("render", () => this.onFirstDraw(layoutStart));
+        this.cy.one("render", () => {
+            this.onFirstDraw(layoutStart, laidOut);
+            if (large) {
+                setTimeout(() => this.cy?.elements().addClass("o_labelled"));
+            }
+        });
     }
 
     /** Marks the graph drawn (``data-drawn``, for tours) and logs the time to first draw. */
-    onFirstDraw(layoutStart) {
+    onFirstDraw(layoutStart, laidOut) {
         const now = performance.now();
         const total = Math.round(now - this.started);
         const root = this.root.el;
         root.dataset.drawn = "1";
         root.dataset.nodeCount = String(this.graph.nodes.length);
         root.dataset.drawMs = String(total);
+        const { nodes, edges } = this.graph;
         console.log(
-            `lot_recall genealogy: ${this.graph.nodes.length} nodes, ${this.graph.edges.length} ` +
-                `edges, first draw in ${total} ms (data and library ` +
-                `${Math.round(this.loaded - this.started)} ms, layout and render ` +
-                `${Math.round(now - layoutStart)} ms)`
+            `lot_recall genealogy: ${nodes.length} nodes, ${edges.length} edges, first draw in ` +
+                `${total} ms (data and library ${Math.round(this.loaded - this.started)} ms, ` +
+                `styles and layout ${Math.round(laidOut - layoutStart)} ms, ` +
+                `render ${Math.round(now - laidOut)} ms)`
         );
     }
 
@@ -133,19 +162,18 @@ export class GenealogyGraph extends Component {
                 selector: "node",
                 style: {
                     shape: "round-rectangle",
-                    width: 170,
-                    height: 36,
+                    width: NODE_WIDTH,
+                    height: NODE_HEIGHT,
                     "background-color": "data(color)",
-                    label: "data(label)",
                     color: "#ffffff",
-                    "font-size": 10,
+                    "font-size": 9,
                     "text-wrap": "wrap",
-                    "text-max-width": 160,
                     "text-valign": "center",
                     "text-halign": "center",
                     "min-zoomed-font-size": large ? 7 : 0,
                 },
             },
+            { selector: "node.o_labelled", style: { label: "data(label)" } },
             {
                 selector: "node.quarantined",
                 style: {
@@ -166,7 +194,6 @@ export class GenealogyGraph extends Component {
                     "line-color": "#90a4ae",
                     "target-arrow-color": "#90a4ae",
                     "target-arrow-shape": "triangle",
-                    label: "data(label)",
                     "font-size": 8,
                     color: "#37474f",
                     "text-background-color": "#ffffff",
@@ -175,6 +202,7 @@ export class GenealogyGraph extends Component {
                     "min-zoomed-font-size": large ? 8 : 0,
                 },
             },
+            { selector: "edge.o_labelled", style: { label: "data(label)" } },
             { selector: "edge.other_input", style: { "line-style": "dashed" } },
         ];
     }
@@ -209,7 +237,10 @@ export class GenealogyGraph extends Component {
             this.cy.fit(undefined, 12);
             return;
         }
-        const matches = this.cy.nodes().filter((node) => node.data("label").toLowerCase().includes(text));
+        const matches = this.cy.nodes().filter((node) => {
+            const { label, sublabel } = node.data("record");
+            return `${label} ${sublabel}`.toLowerCase().includes(text);
+        });
         matches.addClass("o_match");
         if (matches.length) {
             this.cy.fit(matches, 80);
