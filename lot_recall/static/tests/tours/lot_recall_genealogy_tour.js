@@ -52,6 +52,23 @@ registry.category("web_tour.tours").add("lot_recall_genealogy_tour", {
             content: "The customer's form opens",
             trigger: ".o_form_view .o_breadcrumb:contains('Tour Customer One')",
         },
+        {
+            content: "Back to the recall",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('RCL/')",
+            run: "click",
+        },
+        {
+            trigger: ".o_notebook a:contains('Genealogy')",
+            run: "click",
+        },
+        {
+            trigger: `${DRAWN} .o_lot_recall_genealogy_expand`,
+            run: "click",
+        },
+        {
+            content: "The recall's graph full screen",
+            trigger: `.o_lot_recall_genealogy_action ${DRAWN}[data-node-count='6']`,
+        },
     ],
 });
 
