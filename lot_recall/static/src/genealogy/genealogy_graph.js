@@ -127,6 +127,11 @@ export class GenealogyGraph extends Component {
             hideEdgesOnViewport: large,
             pixelRatio: large ? 1 : "auto",
         });
+        // A small graph fitted to the canvas would be blown up: at most its natural size.
+        if (this.cy.zoom() > 1) {
+            this.cy.zoom(1);
+            this.cy.center();
+        }
         const laidOut = performance.now();
         this.cy.on("tap", "node", (ev) => this.openNode(ev.target.data("record")));
         this.cy.on("mouseover", "node", () => (this.canvas.el.style.cursor = "pointer"));
