@@ -139,7 +139,7 @@ export class GenealogyGraph extends Component {
         this.cy.one("render", () => {
             this.onFirstDraw(layoutStart, laidOut);
             if (large) {
-                setTimeout(() => this.cy?.elements().addClass("o_labelled"));
+                setTimeout(() => this.cy.destroyed() || this.cy.elements().addClass("o_labelled"));
             }
         });
     }
