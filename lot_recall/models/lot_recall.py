@@ -5,7 +5,6 @@ import json
 import math
 import secrets
 import time
-from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -1101,6 +1100,14 @@ class LotRecall(models.Model):
         return self.env.ref("lot_recall.action_report_recall_notice").report_action(self.notice_ids)
 
     @api.readonly
+    def get_genealogy_graph(self):
+        """The genealogy graph of this recall (its Genealogy tab), from the rows of its last
+        trace: see ``lot.genealogy._graph``."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.env["lot.genealogy"]._recall_graph(self)
+
+    @api.readonly
     def action_export_xlsx(self):
         """Download the spreadsheet of every affected shipment (FDA FSMA 204 sortable list)."""
         self.ensure_one()
@@ -1364,21 +1371,8 @@ class LotRecall(models.Model):
         """The supplier receipts behind the affected lots ``affected_ids`` (one step back),
         as stored rows: the receipts of every lot that went into an affected lot, through all
         manufacturing levels, those of the recalled lots' lineage marked."""
-        upstream = self.env["lot.trace"]._trace_upstream(affected_ids, self.company_id.id)
-        # The recalled lots are affected lots: every lot that went into one is in the walk,
-        # with every link of it; the lineage is what the links reach from the recalled lots.
-        inputs = defaultdict(list)
-        for made_lot_id, lot_id, *_via in upstream["links"]:
-            inputs[made_lot_id].append(lot_id)
-        lineage = set(self.lot_ids.ids)
-        todo = list(lineage)
-        while todo:
-            for lot_id in inputs[todo.pop()]:
-                if lot_id not in lineage:
-                    lineage.add(lot_id)
-                    todo.append(lot_id)
-        return self.env["lot.recall.upstream"]._rows_from_trace_upstream(
-            upstream, lineage | set(affected_ids)
+        return self.env["lot.recall.upstream"]._rows_behind(
+            self.lot_ids.ids, affected_ids, self.company_id.id
         )
 
     def _line_rows(self):
