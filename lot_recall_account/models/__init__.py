@@ -1,0 +1,4 @@
+from . import lot_recall
+from . import res_company
+from . import res_config_settings
+from . import stock_lot
