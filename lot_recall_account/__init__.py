@@ -1,3 +1,1 @@
-from . import models
-from . import reports
-from . import wizard
+from . import models, reports, wizard

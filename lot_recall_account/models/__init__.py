@@ -1,4 +1,1 @@
-from . import lot_recall
-from . import res_company
-from . import res_config_settings
-from . import stock_lot
+from . import lot_recall, res_company, res_config_settings, stock_lot

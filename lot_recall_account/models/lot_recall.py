@@ -23,12 +23,10 @@ class LotRecall(models.Model):
         related="company_id.currency_id", string="Cost Currency", groups=VALUATION_GROUP
     )
     quantity_held = fields.Float(
-        string="Quantity Held",
         digits="Product Unit of Measure",
         compute="_compute_cost_exposure",
         groups=VALUATION_GROUP,
-        help="Quantity of the affected lots we still hold in our internal and transit "
-        "locations.",
+        help="Quantity of the affected lots we still hold in our internal and transit locations.",
     )
     exposure_value_shipped = fields.Monetary(
         string="Shipped Value",
@@ -43,8 +41,7 @@ class LotRecall(models.Model):
         currency_field="cost_currency_id",
         compute="_compute_cost_exposure",
         groups=VALUATION_GROUP,
-        help="Value at the lots' actual cost of what we still hold (what the quarantine "
-        "blocks).",
+        help="Value at the lots' actual cost of what we still hold (what the quarantine blocks).",
     )
     exposure_value_reported_on_hand = fields.Monetary(
         string="Reported On Hand Value",
@@ -166,9 +163,7 @@ class LotRecall(models.Model):
             {
                 "recall_id": self.id,
                 "line_ids": [
-                    fields.Command.create(
-                        {"quant_id": quant.id, "quantity": _destroyable(quant)}
-                    )
+                    fields.Command.create({"quant_id": quant.id, "quantity": _destroyable(quant)})
                     for quant in quants
                 ],
             }
@@ -195,8 +190,7 @@ class LotRecall(models.Model):
         found = {quant.id: _destroyable(quant) for quant in quants}
         rounding = {quant.id: quant.product_uom_id.rounding for quant in quants}
         if set(found) != set(expected) or any(
-            abs(found[quant_id] - expected[quant_id]) > rounding[quant_id] / 2
-            for quant_id in found
+            abs(found[quant_id] - expected[quant_id]) > rounding[quant_id] / 2 for quant_id in found
         ):
             raise UserError(
                 self.env._(

@@ -1,3 +1,1 @@
-from . import lot_margin_report
-from . import lot_recall_xlsx
-from . import report_recall
+from . import lot_margin_report, lot_recall_xlsx, report_recall

@@ -27,9 +27,7 @@ class LotRecallXlsx(models.AbstractModel):
             (self.env._("Held Value"), "number", 13),
             (self.env._("Unit"), "text", 8),
         ]
-        bases = dict(
-            self.env["stock.lot"]._fields["cost_basis"]._description_selection(self.env)
-        )
+        bases = dict(self.env["stock.lot"]._fields["cost_basis"]._description_selection(self.env))
         rows = [
             (
                 row["lot"].name,

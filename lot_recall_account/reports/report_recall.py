@@ -28,9 +28,7 @@ class ReportRecall(models.AbstractModel):
         values = super()._get_report_values(docids, data=data)
         allowed = self.env.su or self.env.user.has_group(VALUATION_GROUP)
         values["cost_exposure"] = (
-            {recall.id: self._cost_exposure(recall) for recall in values["docs"]}
-            if allowed
-            else {}
+            {recall.id: self._cost_exposure(recall) for recall in values["docs"]} if allowed else {}
         )
         return values
 
@@ -42,9 +40,7 @@ class ReportRecall(models.AbstractModel):
             self.env, "monetary", {"display_currency": recall.company_id.currency_id}
         )
         quantity = qweb_formatter(self.env, "float", QUANTITY)
-        bases = dict(
-            self.env["stock.lot"]._fields["cost_basis"]._description_selection(self.env)
-        )
+        bases = dict(self.env["stock.lot"]._fields["cost_basis"]._description_selection(self.env))
         fnames = list(SUMMARY_FIELDS)
         if recall.supplier_id:
             fnames.append("claimable_from_supplier")

@@ -1,4 +1,1 @@
-from . import test_lot_cost
-from . import test_recall_cost
-from . import test_destroy_quarantined
-from . import test_lot_margin
+from . import test_destroy_quarantined, test_lot_cost, test_lot_margin, test_recall_cost

@@ -1,3 +1,1 @@
-from . import lot_margin_export
-from . import lot_recall_destroy_wizard
-from . import lot_recall_destroy_wizard_line
+from . import lot_margin_export, lot_recall_destroy_wizard, lot_recall_destroy_wizard_line
