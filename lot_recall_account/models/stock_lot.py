@@ -6,6 +6,15 @@ from odoo.tools import SQL
 # Who may see what stock is worth: those who may read stock valuation (Odoo 18 gives
 # stock.valuation.layer and stock.quant's value to Inventory Administrators only).
 VALUATION_GROUP = "stock.group_stock_manager"
+# The columns of stock.lot._lot_recall_cost_facts summed per lot and company.
+COST_FACTS = (
+    "layer_quantity",
+    "layer_value",
+    "layer_quantity_in",
+    "layer_value_in",
+    "receipt_quantity",
+    "receipt_value",
+)
 COST_BASES = [
     ("lot", "Lot valuation"),
     ("receipt", "Receipt valuation"),
@@ -123,12 +132,106 @@ class StockLot(models.Model):
 
     @api.model
     def _lot_recall_cost_query(self, lot_ids=None, company_ids=None):
-        """The actual unit cost of lots, per lot and company: the one definition of a lot's
-        cost, read by the lot's fields, the margin report and the recall's cost exposure.
+        """The actual unit cost of lots, per lot and company: rows ``lot_id``,
+        ``company_id``, ``cost_basis``, ``unit_cost`` and ``value`` (see
+        :meth:`_lot_recall_cost_columns`), for the lots with valuation layers.
 
-        Rows ``lot_id``, ``company_id``, ``cost_basis`` (``lot`` or ``receipt``),
-        ``unit_cost`` (NULL when nothing values the lot) and ``value`` (the lot's value on
-        hand for a product valued by lot, else NULL), for the lots with valuation layers.
+        :param lot_ids: restrict to these lots (None: every lot)
+        :param company_ids: restrict to these companies (None: every company)
+        """
+        return SQL(
+            """
+SELECT costs.lot_id, costs.company_id, %(columns)s
+  FROM (SELECT facts.lot_id, facts.company_id, %(sums)s
+          FROM (%(facts)s) facts
+         GROUP BY facts.lot_id, facts.company_id) costs
+  JOIN stock_lot lot ON lot.id = costs.lot_id
+  JOIN product_product product ON product.id = lot.product_id
+  JOIN product_template template ON template.id = product.product_tmpl_id
+""",
+            facts=self._lot_recall_cost_facts(lot_ids, company_ids),
+            sums=self._lot_recall_cost_sums("facts"),
+            columns=self._lot_recall_cost_columns("costs"),
+        )
+
+    @api.model
+    def _lot_recall_cost_facts(self, lot_ids=None, company_ids=None):
+        """What a lot's cost is made of, as rows to sum per lot and company (UNION ALL of one
+        SELECT per source; columns ``lot_id``, ``company_id`` and those of ``COST_FACTS``):
+
+        - each valuation layer of a lot (products valued by lot): ``layer_quantity``,
+          ``layer_value``, and for incoming ones ``layer_quantity_in``, ``layer_value_in``;
+        - each done move line of a lot that brought it in (not from an internal or customer
+          location) whose move has incoming valuation layers not per lot: ``receipt_quantity``
+          and ``receipt_value`` at the unit cost of those layers.
+
+        Rows, not sums: a report adds its own rows (deliveries, revenue) and sums everything
+        in one GROUP BY; joining separately aggregated subqueries on (lot, company) left the
+        planner's estimates to multiply, and its plans to degrade, as soon as the company rule
+        filtered them.
+
+        :param lot_ids: restrict to these lots (None: every lot)
+        :param company_ids: restrict to these companies (None: every company)
+        """
+        layer_filter = SQL()
+        line_filter = SQL()
+        move_filter = SQL()
+        if lot_ids is not None:
+            layer_filter = SQL("AND svl.lot_id = ANY(%s)", lot_ids)
+            line_filter = SQL("AND ml.lot_id = ANY(%s)", lot_ids)
+            # For a few lots, only the layers of their own moves are summed.
+            move_filter = SQL(
+                "AND svl.stock_move_id IN (SELECT ml.move_id FROM stock_move_line ml"
+                " WHERE ml.state = 'done' %s)",
+                line_filter,
+            )
+        if company_ids is not None:
+            layer_filter = SQL("%s AND svl.company_id = ANY(%s)", layer_filter, company_ids)
+            line_filter = SQL("%s AND ml.company_id = ANY(%s)", line_filter, company_ids)
+        return SQL(
+            """
+SELECT svl.lot_id, svl.company_id,
+       svl.quantity AS layer_quantity, svl.value AS layer_value,
+       CASE WHEN svl.quantity > 0 THEN svl.quantity END AS layer_quantity_in,
+       CASE WHEN svl.quantity >= 0 THEN svl.value END AS layer_value_in,
+       NULL::numeric AS receipt_quantity, NULL::numeric AS receipt_value
+  FROM stock_valuation_layer svl
+ WHERE svl.lot_id IS NOT NULL %(layer_filter)s
+ UNION ALL
+SELECT ml.lot_id, ml.company_id, NULL, NULL, NULL, NULL,
+       ml.quantity_product_uom, ml.quantity_product_uom * layer.unit_cost
+  FROM stock_move_line ml
+  JOIN stock_location source ON source.id = ml.location_id
+  JOIN (SELECT svl.stock_move_id, SUM(svl.value) / SUM(svl.quantity) AS unit_cost
+          FROM stock_valuation_layer svl
+         WHERE svl.lot_id IS NULL AND svl.quantity > 0 AND svl.stock_move_id IS NOT NULL
+               %(move_filter)s
+         GROUP BY svl.stock_move_id) layer ON layer.stock_move_id = ml.move_id
+ WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL AND ml.quantity_product_uom > 0
+   AND source.usage NOT IN ('internal', 'customer') %(line_filter)s
+""",
+            layer_filter=layer_filter,
+            line_filter=line_filter,
+            move_filter=move_filter,
+        )
+
+    @api.model
+    def _lot_recall_cost_sums(self, alias):
+        """The sums per lot and company of the columns of
+        :meth:`_lot_recall_cost_facts` (rows ``alias``), for a GROUP BY."""
+        return SQL(", ").join(
+            SQL("SUM(%s) AS %s", SQL.identifier(alias, column), SQL.identifier(column))
+            for column in COST_FACTS
+        )
+
+    @api.model
+    def _lot_recall_cost_columns(self, alias):
+        """The one definition of a lot's cost, read by the lot's fields, the margin report,
+        the recall's cost exposure and the destroy confirmation: the columns ``cost_basis``
+        (``lot`` or ``receipt``), ``unit_cost`` (NULL when nothing values the lot) and
+        ``value`` (the lot's value on hand for a product valued by lot, else NULL), as SQL
+        expressions over ``template`` (the lot's ``product_template``) and ``alias``, the
+        sums of :meth:`_lot_recall_cost_sums` for the lot and company.
 
         - Product valued by lot (``lot_valuated``): from the lot's own valuation layers. With
           stock on hand, their value over their quantity: what a unit on hand is worth, what
@@ -138,82 +241,19 @@ class StockLot(models.Model):
           units left at.
         - Otherwise (FIFO, average or standard price over all the product's lots): the unit
           cost of the incoming layers of the moves that brought the lot in (receipts,
-          manufacturing, inventory gains; not customer returns), weighted by the lot's
-          quantity in each.
-
-        :param lot_ids: restrict to these lots (None: every lot)
-        :param company_ids: restrict to these companies (None: every company)
+          manufacturing, inventory gains, transit from another company; not customer
+          returns), weighted by the lot's quantity in each.
         """
-        lot_filter = SQL("AND svl.lot_id = ANY(%s)", lot_ids) if lot_ids is not None else SQL()
-        line_filter = SQL("AND ml.lot_id = ANY(%s)", lot_ids) if lot_ids is not None else SQL()
-        company_filter = (
-            SQL("AND svl.company_id = ANY(%s)", company_ids) if company_ids is not None else SQL()
-        )
-        line_company_filter = (
-            SQL("AND ml.company_id = ANY(%s)", company_ids) if company_ids is not None else SQL()
-        )
-        # For a few lots, only the layers of their own moves are summed.
-        move_filter = (
-            SQL(
-                "AND svl.stock_move_id IN (SELECT ml.move_id FROM stock_move_line ml"
-                " WHERE ml.state = 'done' %s)",
-                line_filter,
-            )
-            if lot_ids is not None
-            else SQL()
-        )
         return SQL(
             """
-WITH lot_layers AS (
-    SELECT svl.lot_id, svl.company_id,
-           SUM(svl.quantity) AS quantity, SUM(svl.value) AS value,
-           SUM(svl.quantity) FILTER (WHERE svl.quantity > 0) AS quantity_in,
-           SUM(svl.value) FILTER (WHERE svl.quantity >= 0) AS value_in
-      FROM stock_valuation_layer svl
-     WHERE svl.lot_id IS NOT NULL %(lot_filter)s %(company_filter)s
-     GROUP BY svl.lot_id, svl.company_id
-),
-move_layers AS (
-    SELECT svl.stock_move_id, SUM(svl.value) AS value, SUM(svl.quantity) AS quantity
-      FROM stock_valuation_layer svl
-     WHERE svl.lot_id IS NULL AND svl.quantity > 0 AND svl.stock_move_id IS NOT NULL
-           %(move_filter)s %(company_filter)s
-     GROUP BY svl.stock_move_id
-),
-receipts AS (
-    SELECT ml.lot_id, ml.company_id,
-           SUM(ml.quantity_product_uom * layer.value / layer.quantity)
-               / SUM(ml.quantity_product_uom) AS unit_cost
-      FROM stock_move_line ml
-      JOIN move_layers layer ON layer.stock_move_id = ml.move_id
-      JOIN stock_location source ON source.id = ml.location_id
-     WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL AND ml.quantity_product_uom > 0
-       AND source.usage <> 'customer' %(line_filter)s %(line_company_filter)s
-     GROUP BY ml.lot_id, ml.company_id
-),
-lot_companies AS (
-    SELECT lot_id, company_id FROM lot_layers
-     UNION
-    SELECT lot_id, company_id FROM receipts
-)
-SELECT lc.lot_id, lc.company_id,
        CASE WHEN template.lot_valuated IS TRUE THEN 'lot' ELSE 'receipt' END AS cost_basis,
-       CASE WHEN template.lot_valuated IS NOT TRUE THEN receipts.unit_cost
-            WHEN lot_layers.quantity > 0 THEN lot_layers.value / lot_layers.quantity
-            WHEN lot_layers.quantity_in > 0 THEN lot_layers.value_in / lot_layers.quantity_in
+       CASE WHEN template.lot_valuated IS NOT TRUE
+                 THEN %(costs)s.receipt_value / NULLIF(%(costs)s.receipt_quantity, 0)
+            WHEN %(costs)s.layer_quantity > 0
+                 THEN %(costs)s.layer_value / %(costs)s.layer_quantity
+            WHEN %(costs)s.layer_quantity_in > 0
+                 THEN %(costs)s.layer_value_in / %(costs)s.layer_quantity_in
        END AS unit_cost,
-       CASE WHEN template.lot_valuated IS TRUE THEN lot_layers.value END AS value
-  FROM lot_companies lc
-  JOIN stock_lot lot ON lot.id = lc.lot_id
-  JOIN product_product product ON product.id = lot.product_id
-  JOIN product_template template ON template.id = product.product_tmpl_id
-  LEFT JOIN lot_layers
-         ON lot_layers.lot_id = lc.lot_id AND lot_layers.company_id = lc.company_id
-  LEFT JOIN receipts ON receipts.lot_id = lc.lot_id AND receipts.company_id = lc.company_id
-""",
-            lot_filter=lot_filter,
-            line_filter=line_filter,
-            company_filter=company_filter,
-            line_company_filter=line_company_filter,
-            move_filter=move_filter,
+       CASE WHEN template.lot_valuated IS TRUE THEN %(costs)s.layer_value END AS value""",
+            costs=SQL.identifier(alias),
         )
