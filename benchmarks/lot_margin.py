@@ -402,9 +402,7 @@ def main():
             ),
             runs=args.runs,
         )
-        bench.measure(
-            "report", "xlsx", lambda: len(Report._lot_margin_xlsx([])), runs=args.runs
-        )
+        bench.measure("report", "xlsx", lambda: len(Report._lot_margin_xlsx([])), runs=args.runs)
         lot = env["stock.lot"].search([("name", "=", "BL0050001")])
         bench.measure("lot form", "unit cost", lambda: lot.actual_unit_cost, runs=args.runs)
         env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", Report._table_query))
