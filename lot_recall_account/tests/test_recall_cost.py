@@ -47,6 +47,22 @@ class TestRecallCost(LotCostCase):
         self.assertEqual(recall.handling_cost_total, 80.0 + 100 * 1.5)
         self.assertEqual(recall.estimated_total_cost, 560.0 + 840.0 + 230.0)
 
+    def test_handling_cost_defaults_come_from_the_settings(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.lot_recall_handling_cost_customer = 40.0
+            settings.lot_recall_handling_cost_unit = 1.25
+        settings.save().execute()
+        self.assertEqual(self.company.lot_recall_handling_cost_customer, 40.0)
+        self.assertEqual(self.company.lot_recall_handling_cost_unit, 1.25)
+        self.recall.with_user(self.recall_manager).action_cancel()
+        recall = self._recall_through_wizard(self.oil_2, user=self.recall_manager)
+        recall = recall.with_user(self.valuation_user)
+        self.assertEqual(
+            (recall.handling_cost_per_customer, recall.handling_cost_per_unit), (40.0, 1.25)
+        )
+        # The recall's own estimate stays as it was set.
+        self.assertEqual(self.recall.with_user(self.valuation_user).handling_cost_per_unit, 2.0)
+
     def test_returns_and_what_customers_report(self):
         self._return(self.to_b, 10)
         self.recall.action_trace()
