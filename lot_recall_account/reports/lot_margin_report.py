@@ -36,7 +36,7 @@ class LotMarginReport(models.Model):
 
     One row per lot and company with customer deliveries. Its SQL (:meth:`_table_query`) is
     built at each read, one query for the whole report: the deliveries and returns of every
-    lot, the lots' actual costs (``stock.lot._lot_recall_cost_query``) and, when
+    lot, the lots' actual costs (``stock.lot._lot_recall_cost_columns``) and, when
     ``sale_stock`` is installed, the invoiced amounts of the sale lines of the deliveries.
     Whether it is installed is asked of the registry (``stock.move.sale_line_id``), not of
     a stored view: installing or removing Sales needs no upgrade of this module, and the
