@@ -23,7 +23,15 @@ class TestDestroyQuarantined(LotCostCase):
         self.assertTrue(self.oil_2.quarantined)
 
     def _open_confirmation(self, user):
-        action = self.recall.with_user(user).action_destroy_quarantined()
+        """Destroy Quarantined Stock, from the Actions menu of the recall's form."""
+        action = (
+            self.env.ref("lot_recall_account.action_server_destroy_quarantined")
+            .with_user(user)
+            .with_context(
+                active_model="lot.recall", active_id=self.recall.id, active_ids=self.recall.ids
+            )
+            .run()
+        )
         self.assertEqual(action["target"], "new")
         return self.env[action["res_model"]].with_user(user).browse(action["res_id"])
 
@@ -97,6 +105,8 @@ class TestDestroyQuarantined(LotCostCase):
         self.assertEqual(self._held(self.oil_2), 0.0)
 
     def test_only_recall_managers_destroy(self):
+        with self.assertRaises(AccessError):
+            self._open_confirmation(self.recall_user)
         with self.assertRaises(AccessError):
             self.recall.with_user(self.recall_user).action_destroy_quarantined()
         wizard = self._open_confirmation(self.recall_manager)
