@@ -17,7 +17,7 @@ pot:  ## regenerate lot_recall and lot_recall_mrp i18n/*.pot from an installed d
 	bash scripts/pot.sh
 
 readme:  ## write each addon's README.rst from its readme/ fragments
-	python3 scripts/addon_readme.py lot_recall lot_recall_mrp lot_recall_pos lot_recall_queue
+	python3 scripts/addon_readme.py lot_recall lot_recall_mrp lot_recall_pos lot_recall_account lot_recall_queue
 
 wheel:  ## build the odoo-addon-lot_recall wheel into dist/
 	bash scripts/wheel.sh

@@ -23,12 +23,14 @@
         "data/ir_sequence_data.xml",
         "reports/lot_recall_notice_report.xml",
         "reports/lot_recall_report.xml",
+        "reports/report_genealogy.xml",
         "reports/lot_trace_report.xml",
         "reports/lot_recall_drill_report.xml",
         "reports/lot_recall_status_report.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
+        "views/lot_genealogy_views.xml",
         "views/lot_recall_views.xml",
         "views/lot_recall_drill_views.xml",
         "views/lot_recall_notice_views.xml",
@@ -49,9 +51,18 @@
         "views/menus.xml",
     ],
     "assets": {
-        "web.assets_backend": ["lot_recall/static/src/views/*"],
+        "web.assets_backend": [
+            "lot_recall/static/src/views/*",
+            "lot_recall/static/src/genealogy/*",
+        ],
         "web.assets_frontend": ["lot_recall/static/src/portal/*"],
         "web.assets_tests": ["lot_recall/static/tests/tours/*.js"],
+        # Loaded by the genealogy graph the first time one is shown (loadBundle), as Odoo's
+        # graph view loads web.chartjs_lib: not a byte of it on other pages.
+        "lot_recall.genealogy_lib": [
+            "lot_recall/static/lib/cytoscape/cytoscape.min.js",
+            "lot_recall/static/lib/cytoscape-dagre/cytoscape-dagre.js",
+        ],
     },
     "demo": [
         "demo/lot_recall_demo.xml",

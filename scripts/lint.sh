@@ -5,7 +5,7 @@
 # (valid reStructuredText; each addon's README.rst up to date with its readme/).
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 [ -x "$VENV/bin/ruff" ] || bash "$REPO_ROOT/scripts/setup.sh"
-ADDONS=(lot_recall lot_recall_mrp lot_recall_pos lot_recall_queue)
+ADDONS=(lot_recall lot_recall_mrp lot_recall_pos lot_recall_account lot_recall_queue)
 # odoo-pre-commit-hooks requires polib 1.2 while Odoo pins polib 1.1.1: it gets a venv of its own.
 OCA_HOOKS_VENV="${LOT_RECALL_OCA_HOOKS_VENV:-$CACHE_DIR/venv-oca-hooks}"
 
@@ -36,7 +36,7 @@ fi
 for addon in "${ADDONS[@]}"; do
     "$VENV/bin/python" scripts/addon_readme.py --check "$addon" || status=1
 done
-for rst in README.rst lot_recall/README.rst lot_recall_mrp/README.rst lot_recall_pos/README.rst lot_recall_queue/README.rst; do
+for rst in README.rst lot_recall/README.rst lot_recall_mrp/README.rst lot_recall_pos/README.rst lot_recall_account/README.rst lot_recall_queue/README.rst; do
     "$VENV/bin/python" -m docutils --halt=warning "$rst" /dev/null || status=1
 done
 [ $status -eq 0 ] && log "lint: clean" || log "lint: findings above"

@@ -8,7 +8,7 @@ source "$REPO_ROOT/scripts/setup.sh"
 export PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER"
 [ -n "$DB_PASSWORD" ] && export PGPASSWORD="$DB_PASSWORD"
 POT_DB="${LOT_RECALL_POT_DB:-lot_recall_pot}"
-ADDONS=(lot_recall lot_recall_mrp lot_recall_pos lot_recall_queue)
+ADDONS=(lot_recall lot_recall_mrp lot_recall_pos lot_recall_account lot_recall_queue)
 dropdb --if-exists "$POT_DB"
 ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CACHE_DIR/odoo.conf" -d "$POT_DB")
 "${ODOO[@]}" -i "$(IFS=,; echo "${ADDONS[*]}")" --without-demo=all --stop-after-init --log-level warn

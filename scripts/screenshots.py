@@ -276,6 +276,13 @@ def main():
         )
         time.sleep(1)
         browser.shot("screenshot_recall_form.png")
+        browser.evaluate(
+            "[...document.querySelectorAll('.o_notebook a')]"
+            ".find(a => a.textContent.includes('Genealogy')).click()"
+        )
+        browser.wait_for(".o_lot_recall_genealogy[data-drawn='1']")
+        browser.evaluate("document.querySelector('.o_lot_recall_genealogy').scrollIntoView()")
+        browser.shot("screenshot_recall_genealogy.png")
         browser.send("Network.deleteCookies", name=name, url=url)
         browser.open(url + notice_url, ".o_lot_recall_notice form")
         browser.shot("screenshot_notice_page.png")

@@ -24,10 +24,12 @@ export PGHOST="$DB_HOST" PGPORT="$DB_PORT" PGUSER="$DB_USER"
 dropdb --if-exists "$TEST_DB"
 rm -rf "$CACHE_DIR/filestore/filestore/$TEST_DB"
 
+# With its glue addons: point_of_sale brings stock_account, on which lot_recall_account
+# (costing) depends; sale_stock gives the lot margin report its revenue, which its tests check.
 log "installing lot_recall into a fresh database '$TEST_DB' and running its tests"
 set +e
-"${ODOO[@]}" -d "$TEST_DB" -i lot_recall,lot_recall_mrp,lot_recall_pos --test-enable \
-    --test-tags /lot_recall,/lot_recall_mrp,/lot_recall_pos \
+"${ODOO[@]}" -d "$TEST_DB" -i lot_recall,lot_recall_mrp,lot_recall_pos,lot_recall_account,sale_stock \
+    --test-enable --test-tags /lot_recall,/lot_recall_mrp,/lot_recall_pos,/lot_recall_account \
     --stop-after-init --http-port "$TEST_PORT" 2>&1 | tee "$ODOO_LOG"
 odoo_rc=${PIPESTATUS[0]}
 set -e
@@ -60,7 +62,7 @@ for test_log in "$ODOO_LOG" "$QUEUE_LOG"; do
     fi
     odoo_failed=$((odoo_failed + failed_n)) odoo_errors=$((odoo_errors + errors_n))
     odoo_run=$((odoo_run + run_n))
-    odoo_skipped=$((odoo_skipped + $(grep -cE 'odoo\.addons\.lot_recall(_mrp|_pos|_queue)?\.[^ ]*: skipped ' "$test_log" || true)))
+    odoo_skipped=$((odoo_skipped + $(grep -cE 'odoo\.addons\.lot_recall(_mrp|_pos|_account|_queue)?\.[^ ]*: skipped ' "$test_log" || true)))
     # Errors logged outside a test (a broken view, a failing data file) do not count as tests.
     logged_errors=$((logged_errors + $(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$test_log" || true)))
 done

@@ -3,6 +3,7 @@ from . import (
     ir_attachment,
     lot_expiry_digest,
     lot_expiry_digest_line,
+    lot_genealogy,
     lot_recall,
     lot_recall_acknowledgment,
     lot_recall_balance,

@@ -5,7 +5,6 @@ import json
 import math
 import secrets
 import time
-from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -15,7 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, config, float_compare, float_repr
 
-from ..tools import selection_label
+from ..tools import may_commit, selection_label
 from .lot_recall_balance import BALANCE_COLUMNS
 from .lot_recall_balance_location import BALANCE_LOCATION_COLUMNS
 from .lot_recall_contact import CONTACT_COLUMNS
@@ -39,6 +38,8 @@ CLASSIFICATIONS = [
 ]
 
 ACTIVE_STATES = ("traced", "notified")
+# Recalls whose mass balance one run of the scheduled action computes.
+BALANCE_BATCH = 20
 # The first is the move line: lot.recall._line_rows keys its rows on it.
 LINE_COMPARED = ("move_line_id", "partner_id", "quantity", "returned_quantity")
 # Columns of the trace's rows stored as they are, with their SQL types.
@@ -110,6 +111,7 @@ DRILL_GUARDED_FIELDS = frozenset(
         "balance_location_ids",
         "contact_ids",
         "balance_date",
+        "balance_outdated",
         "accounted_percent",
         "balance_tolerance_percent",
         "balance_passed",
@@ -556,6 +558,11 @@ class LotRecall(models.Model):
         copy=False,
     )
     balance_date = fields.Datetime(string="Balance Computed", readonly=True, copy=False)
+    balance_outdated = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Traced since its mass balance was computed: the scheduled action computes it.",
+    )
     accounted_percent = fields.Float(
         string="Accounted (%)",
         digits=(16, 2),
@@ -1106,6 +1113,14 @@ class LotRecall(models.Model):
         return self.env.ref("lot_recall.action_report_recall_notice").report_action(self.notice_ids)
 
     @api.readonly
+    def get_genealogy_graph(self):
+        """The genealogy graph of this recall (its Genealogy tab), from the rows of its last
+        trace: see ``lot.genealogy._graph``."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.env["lot.genealogy"]._recall_graph(self)
+
+    @api.readonly
     def action_export_xlsx(self):
         """Download the spreadsheet of every affected shipment (FDA FSMA 204 sortable list)."""
         self.ensure_one()
@@ -1359,31 +1374,27 @@ class LotRecall(models.Model):
             values["state"] = "traced"
         if set(affected_ids) != set(recall.affected_lot_ids._ids):
             values["affected_lot_ids"] = [fields.Command.set(affected_ids)]
+        if not self.is_mock:
+            values["balance_outdated"] = True
         recall.write(values)
         after = {row["move_line_id"]: row for row in result["deliveries"]}
         self._sync_notices(before, after)
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
-        self._refresh_balance()
+        if self.is_mock:
+            # A drill is scored on its mass balance: computed with its trace.
+            self._refresh_balance()
+        else:
+            # A real recall's manager waits for its lines, notices and quarantine, not for its
+            # balance (as long again as all of those for 100 lots): the scheduled action
+            # computes it just after this transaction.
+            self.env.ref("lot_recall.ir_cron_lot_recall_balance")._trigger()
 
     def _upstream_rows(self, affected_ids):
         """The supplier receipts behind the affected lots ``affected_ids`` (one step back),
         as stored rows: the receipts of every lot that went into an affected lot, through all
         manufacturing levels, those of the recalled lots' lineage marked."""
-        upstream = self.env["lot.trace"]._trace_upstream(affected_ids, self.company_id.id)
-        # The recalled lots are affected lots: every lot that went into one is in the walk,
-        # with every link of it; the lineage is what the links reach from the recalled lots.
-        inputs = defaultdict(list)
-        for made_lot_id, lot_id, *_via in upstream["links"]:
-            inputs[made_lot_id].append(lot_id)
-        lineage = set(self.lot_ids.ids)
-        todo = list(lineage)
-        while todo:
-            for lot_id in inputs[todo.pop()]:
-                if lot_id not in lineage:
-                    lineage.add(lot_id)
-                    todo.append(lot_id)
-        return self.env["lot.recall.upstream"]._rows_from_trace_upstream(
-            upstream, lineage | set(affected_ids)
+        return self.env["lot.recall.upstream"]._rows_behind(
+            self.lot_ids.ids, affected_ids, self.company_id.id
         )
 
     def _line_rows(self):
@@ -1861,6 +1872,23 @@ class LotRecall(models.Model):
                 }
             )
 
+    @api.model
+    def _cron_lot_recall_balance(self, batch_size=BALANCE_BATCH):
+        """Compute the mass balance of ``batch_size`` real recalls traced since it was last
+        computed (see :meth:`_apply_trace`), each committed; the scheduler runs again while
+        some are left."""
+        domain = [
+            ("balance_outdated", "=", True),
+            ("state", "not in", ("draft", "cancel")),
+            ("drill_completed_at", "=", False),
+        ]
+        recalls = self.search(domain, order="trace_date, id", limit=batch_size)
+        for recall in recalls:
+            recall._refresh_balance()
+            if may_commit():
+                self.env.cr.commit()
+        self.env["ir.cron"]._notify_progress(done=len(recalls), remaining=self.search_count(domain))
+
     def _refresh_balance(self):
         """Write this recall's mass balance and stock counts (one statement, one INSERT each)
         and, for a drill, its contact check; the recall's headline figures from them. A
@@ -1890,6 +1918,7 @@ class LotRecall(models.Model):
         self.sudo().write(
             {
                 "balance_date": fields.Datetime.now(),
+                "balance_outdated": False,
                 # With several units, the total furthest from 100% scores the recall.
                 "accounted_percent": max(percents, key=lambda p: abs(p - 100.0), default=100.0),
                 "balance_tolerance_percent": self.company_id.recall_drill_tolerance_percent,

@@ -1,5 +1,7 @@
 # Copyright 2026 lot_recall contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 # The columns of a supplier receipt with their SQL types: the keys of a ``receipts`` row of
@@ -97,6 +99,28 @@ class LotRecallUpstream(models.Model):
             }
             for row, line in zip(rows, move_lines, strict=True)
         ]
+
+    @api.model
+    def _rows_behind(self, recalled_ids, affected_ids, company_id):
+        """The rows stored for a recall of the lots ``recalled_ids`` whose trace found the
+        affected lots ``affected_ids`` (the recalled lots and every lot made from them): the
+        receipts of every lot that went into an affected lot, through all manufacturing
+        levels (``lot.trace._trace_upstream``), those of the recalled lineage marked. Runs the
+        engine: the caller checked the access."""
+        upstream = self.env["lot.trace"]._trace_upstream(affected_ids, company_id)
+        # The recalled lots are affected lots: every lot that went into one is in the walk,
+        # with every link of it; the lineage is what the links reach from the recalled lots.
+        inputs = defaultdict(list)
+        for made_lot_id, lot_id, *_via in upstream["links"]:
+            inputs[made_lot_id].append(lot_id)
+        lineage = set(recalled_ids)
+        todo = list(lineage)
+        while todo:
+            for lot_id in inputs[todo.pop()]:
+                if lot_id not in lineage:
+                    lineage.add(lot_id)
+                    todo.append(lot_id)
+        return self._rows_from_trace_upstream(upstream, lineage | set(affected_ids))
 
     @api.model
     def _rows_from_trace_upstream(self, upstream, lineage_lot_ids):

@@ -329,6 +329,13 @@ class StockLot(models.Model):
         """A new traceability request about these lots (lot form button, list action)."""
         return self.env["lot.trace.request"]._prefill_action(self)
 
+    @api.readonly
+    def get_genealogy_graph(self):
+        """The genealogy graph of this lot as a recall of it would find it now (the engine,
+        after the trace access check): see ``lot.genealogy._graph``."""
+        self.ensure_one()
+        return self.env["lot.genealogy"]._lot_graph(self)
+
     def action_quarantine(self):
         """Put these lots on a quality hold, with a reason (Recall Managers)."""
         self.env["lot.recall"]._check_recall_manager()

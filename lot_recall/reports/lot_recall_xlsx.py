@@ -91,17 +91,20 @@ class LotRecallXlsx(models.AbstractModel):
         agree with each other and with the recall until it is traced again)."""
         recall.ensure_one()
         recall.check_access("read")
-        return self._workbook(
-            [
-                self._shipments_sheet(recall),
-                self._lots_sheet(recall),
-                self._stock_sheet(recall),
-                self._suppliers_sheet(recall),
-                self._notices_sheet(recall),
-                self._consignees_sheet(recall),
-                *self._supplier_notice_sheets(recall),
-            ]
-        )
+        return self._workbook(self._recall_sheets(recall))
+
+    def _recall_sheets(self, recall):
+        """The sheets of the recall export, in order, as ``(name, columns, rows)`` (see
+        :meth:`_workbook`): the hook for other addons' sheets."""
+        return [
+            self._shipments_sheet(recall),
+            self._lots_sheet(recall),
+            self._stock_sheet(recall),
+            self._suppliers_sheet(recall),
+            self._notices_sheet(recall),
+            self._consignees_sheet(recall),
+            *self._supplier_notice_sheets(recall),
+        ]
 
     def _shipments_sheet(self, recall):
         columns = [

@@ -4,6 +4,7 @@ from odoo import api, models
 from odoo.tools import html2plaintext
 
 from ..tools import selection_label
+from .report_genealogy_svg import render_svg
 from .report_lot_trace import QUANTITY, qweb_formatter
 
 
@@ -32,6 +33,7 @@ class ReportRecall(models.AbstractModel):
             "customer_rows": {recall.id: self._customer_rows(recall) for recall in recalls},
             "timeline": {recall.id: self._timeline(recall) for recall in recalls},
             "supplier_rows": {recall.id: self._supplier_rows(recall) for recall in recalls},
+            "genealogy_svg": {recall.id: self._genealogy_svg(recall) for recall in recalls},
             # The company of the page layout, when every recall is of the same one.
             "layout_company": companies.sudo() if len(companies) == 1 else False,
         }
@@ -52,6 +54,21 @@ class ReportRecall(models.AbstractModel):
             }
             for lot in recall.affected_lot_ids
         ]
+
+    @api.model
+    def _genealogy_svg(self, recall):
+        """The recall's genealogy graph (the Genealogy tab's) as an inline SVG image, or
+        ``False`` before the recall is traced."""
+        graph = self.env["lot.genealogy"]._recall_graph(recall)
+        if not graph["nodes"]:
+            return False
+        return render_svg(
+            graph,
+            labels={
+                "quarantined": self.env._("Quarantined lot"),
+                "other_input": self.env._("Receipt of another input"),
+            },
+        )
 
     @api.model
     def _supplier_rows(self, recall):

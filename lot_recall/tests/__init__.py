@@ -2,6 +2,8 @@ from . import (
     test_cockpit_tours,
     test_dye_lots,
     test_expiry_digest,
+    test_genealogy,
+    test_genealogy_tours,
     test_gs1,
     test_lot_data,
     test_lot_screens,

@@ -319,8 +319,23 @@ class TestRecallDrill(DrillCase):
         self.assertEqual(other.drill_started_at, START + timedelta(hours=1))
 
     def test_real_recall_has_a_balance_but_no_clock(self):
+        """A real recall's balance is computed by the scheduled action its trace triggers
+        (its manager does not wait for it), and again after each trace."""
+        cron = self.env.ref("lot_recall.ir_cron_lot_recall_balance")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         recall = self._recall_through_wizard(self.lot, quarantine=False)
+        self.assertFalse(recall.balance_date)
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers
+        )
+        self.env["lot.recall"]._cron_lot_recall_balance()
+        self.assertTrue(recall.balance_date)
         self.assertEqual(self._balance(recall).shipped_quantity, 45)
+        self.assertFalse(recall.balance_outdated)
+        recall.action_trace()
+        self.assertTrue(recall.balance_outdated)
+        self.env["lot.recall"]._cron_lot_recall_balance()
+        self.assertFalse(recall.balance_outdated)
         self.assertEqual(recall.accounted_percent, 100)
         self.assertFalse(recall.drill_started_at)
         self.assertFalse(recall.drill_result)
@@ -471,6 +486,7 @@ class TestRecallDrillReport(DrillCase, HttpCase):
 
     def test_recall_report_has_the_mass_balance(self):
         recall = self._recall_through_wizard(self.lot, quarantine=False)
+        self.env["lot.recall"]._cron_lot_recall_balance()
         text = self._pdf("lot_recall.action_report_recall", recall)
         self.assertIn("Mass Balance", text)
         self.assertIn("100.00 % of the quantity in", text)

@@ -81,8 +81,9 @@ class TestRecallReports(LotRecallCase, HttpCase):
         notice_b = recall.notice_ids.filtered(lambda n: n.partner_id == self.customer_b)
         notice_b._acknowledge(3.0, "quarantined", "In our cold room")
         book = self._workbook(self.env["lot.recall.xlsx"]._recall_xlsx(recall))
+        # Ours first; glue addons may add theirs after (lot_recall_account: its cost sheets).
         self.assertEqual(
-            book.sheetnames,
+            book.sheetnames[:6],
             [
                 "Shipments",
                 "Lots",

@@ -55,7 +55,8 @@ class LotRecallWizard(models.TransientModel):
     lot_ids = fields.Many2many(
         "stock.lot",
         string="Lots to Recall",
-        compute="_compute_lot_ids",
+        compute="_compute_intake_lots",
+        compute_sudo=False,
         store=True,
         readonly=False,
         check_company=True,
@@ -97,17 +98,23 @@ class LotRecallWizard(models.TransientModel):
     supplier_notice_date = fields.Date(string="Supplier's Notice Date")
     supplier_notice = fields.Binary(string="Supplier's Notice")
     supplier_notice_filename = fields.Char()
+    # Stored like lot_ids, which the same match fills (a wizard's rows are temporary).
     supplier_preview = fields.Html(
         string="Supplier's References Found",
-        compute="_compute_supplier_preview",
+        compute="_compute_intake_lots",
+        compute_sudo=False,
+        store=True,
         sanitize=False,
         help="Each reference of the supplier's notice and the lots it resolves to.",
     )
     supplier_unmatched_count = fields.Integer(
-        string="Not Received", compute="_compute_supplier_preview"
+        string="Not Received", compute="_compute_intake_lots", compute_sudo=False, store=True
     )
     supplier_other_count = fields.Integer(
-        string="Other Supplier's Lots", compute="_compute_supplier_preview"
+        string="Other Supplier's Lots",
+        compute="_compute_intake_lots",
+        compute_sudo=False,
+        store=True,
     )
     dye_lot = fields.Char(
         help="The dye lot (colour batch) to recall: every lot of it, of every product, is "
@@ -175,13 +182,27 @@ class LotRecallWizard(models.TransientModel):
             wizard.intake = "supplier" if wizard.supplier_id else wizard.intake or "lots"
 
     @api.depends(*SUPPLIER_MATCH_FIELDS, "dye_lot")
-    def _compute_lot_ids(self):
-        # Selected lots are kept as they are; from a supplier's recall, the lots it names;
-        # from a dye lot, every lot of it.
-        for wizard in self.filtered(lambda w: w.intake == "supplier"):
-            wizard.lot_ids = wizard._supplier_match()["lots"]
-        for wizard in self.filtered(lambda w: w.intake == "dye_lot"):
-            wizard.lot_ids = wizard._dye_lot_lots()
+    def _compute_intake_lots(self):
+        """The lots to recall and, from a supplier's recall, what each reference of its notice
+        resolved to, from one match: selected lots are kept as they are; from a supplier's
+        recall, the lots it names; from a dye lot, every lot of it. Computed as the user, so
+        that only lots they may read are named."""
+        for wizard in self:
+            match = wizard._supplier_match() if wizard.intake == "supplier" else None
+            rows = match["rows"] if match else []
+            if match:
+                wizard.lot_ids = match["lots"]
+            elif wizard.intake == "dye_lot":
+                wizard.lot_ids = wizard._dye_lot_lots()
+            wizard.update(
+                {
+                    "supplier_preview": wizard._supplier_preview_html(rows) if match else False,
+                    "supplier_unmatched_count": sum(
+                        row["result"] == "not_received" for row in rows
+                    ),
+                    "supplier_other_count": sum(row["result"] == "other_supplier" for row in rows),
+                }
+            )
 
     @api.depends("intake", "lot_ids", "dye_lot")
     def _compute_dye_lot_summary(self):
@@ -203,21 +224,6 @@ class LotRecallWizard(models.TransientModel):
                         for product, product_lots in lots.grouped("product_id").items()
                     ),
                 )
-
-    @api.depends(*SUPPLIER_MATCH_FIELDS)
-    def _compute_supplier_preview(self):
-        for wizard in self:
-            match = wizard._supplier_match() if wizard.intake == "supplier" else None
-            rows = match["rows"] if match else []
-            wizard.update(
-                {
-                    "supplier_preview": wizard._supplier_preview_html(rows) if match else False,
-                    "supplier_unmatched_count": sum(
-                        row["result"] == "not_received" for row in rows
-                    ),
-                    "supplier_other_count": sum(row["result"] == "other_supplier" for row in rows),
-                }
-            )
 
     @api.depends("lot_ids")
     def _compute_active_recall_ids(self):

@@ -1,4 +1,5 @@
 from . import (
+    test_genealogy_mrp,
     test_lot_screens_mrp,
     test_recall_drill_mrp,
     test_recall_lots_mrp,

@@ -1,0 +1,1 @@
+from . import lot_margin_export, lot_recall_destroy_wizard, lot_recall_destroy_wizard_line
