@@ -674,8 +674,11 @@ class LotRecall(models.Model):
 
     @api.depends("product_ids.categ_id")
     def _compute_product_categ_ids(self):
+        # Only the category of each product's template is read (not every field of the
+        # templates, names and descriptions in every language): this runs at each trace.
         for recall in self:
-            recall.product_categ_ids = recall.product_ids.categ_id
+            templates = recall.product_ids.with_context(prefetch_fields=False).product_tmpl_id
+            recall.product_categ_ids = templates.categ_id
 
     def _compute_days_open(self):
         today = fields.Date.context_today(self)
