@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, config, float_compare, float_repr
 
-from ..tools import may_commit, selection_label
+from ..tools import selection_label
 from .lot_recall_balance import BALANCE_COLUMNS
 from .lot_recall_balance_location import BALANCE_LOCATION_COLUMNS
 from .lot_recall_contact import CONTACT_COLUMNS
@@ -679,8 +679,11 @@ class LotRecall(models.Model):
 
     @api.depends("product_ids.categ_id")
     def _compute_product_categ_ids(self):
+        # Only the category of each product's template is read (not every field of the
+        # templates, names and descriptions in every language): this runs at each trace.
         for recall in self:
-            recall.product_categ_ids = recall.product_ids.categ_id
+            templates = recall.product_ids.with_context(prefetch_fields=False).product_tmpl_id
+            recall.product_categ_ids = templates.categ_id
 
     def _compute_days_open(self):
         today = fields.Date.context_today(self)
@@ -1875,8 +1878,8 @@ class LotRecall(models.Model):
     @api.model
     def _cron_lot_recall_balance(self, batch_size=BALANCE_BATCH):
         """Compute the mass balance of ``batch_size`` real recalls traced since it was last
-        computed (see :meth:`_apply_trace`), each committed; the scheduler runs again while
-        some are left."""
+        computed (see :meth:`_apply_trace`); the scheduler commits and runs again while some
+        are left."""
         domain = [
             ("balance_outdated", "=", True),
             ("state", "not in", ("draft", "cancel")),
@@ -1885,8 +1888,6 @@ class LotRecall(models.Model):
         recalls = self.search(domain, order="trace_date, id", limit=batch_size)
         for recall in recalls:
             recall._refresh_balance()
-            if may_commit():
-                self.env.cr.commit()
         self.env["ir.cron"]._notify_progress(done=len(recalls), remaining=self.search_count(domain))
 
     def _refresh_balance(self):
