@@ -77,14 +77,17 @@ class Bench:
         self.timings = {}
         self.on_result = lambda: None  # called after each measurement (saves partial results)
 
-    def measure(self, method, label, func, runs=5, own_transaction=False, warmups=1):
+    def measure(
+        self, method, label, func, runs=5, own_transaction=False, warmups=1, before_run=None
+    ):
         """Median of ``runs`` timed runs after ``warmups`` warm-up runs; returns the last
         result.
 
         Each run is rolled back to a savepoint, or with ``own_transaction`` runs in a
         transaction of its own, rolled back: runs that write then no longer meet the rows
         the previous runs wrote and rolled back, which a savepoint keeps in the transaction
-        (every later run walked past more of them, and grew slower).
+        (every later run walked past more of them, and grew slower). ``before_run`` (with
+        ``own_transaction``) is called, untimed, before each run, outside any transaction.
         """
         env = self.env
         samples = []
@@ -93,10 +96,7 @@ class Bench:
         try:
             for attempt in range(runs + warmups):
                 env.invalidate_all()
-                if own_transaction:
-                    self.cr.rollback()
-                else:
-                    self.cr.execute("SAVEPOINT bench_run")
+                self._begin_run(own_transaction, before_run)
                 signal.alarm(TIME_LIMIT)
                 start = time.perf_counter()
                 try:
@@ -136,6 +136,15 @@ class Bench:
         sys.stdout.flush()
         self.on_result()
         return result
+
+    def _begin_run(self, own_transaction, before_run):
+        """Start a run: a transaction of its own (after ``before_run``), or a savepoint."""
+        if own_transaction:
+            self.cr.rollback()
+            if before_run:
+                before_run()
+        else:
+            self.cr.execute("SAVEPOINT bench_run")
 
     # -- the methods ----------------------------------------------------------------------------
 

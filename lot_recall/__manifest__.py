@@ -3,7 +3,7 @@
 {
     "name": "Lot Traceability & Recall",
     "summary": "Trace lots to every customer delivery and run product recalls in one click",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Inventory",
     "website": "https://github.com/lot-recall/lot_recall",
     "author": "lot_recall contributors",

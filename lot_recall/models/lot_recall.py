@@ -514,6 +514,7 @@ class LotRecall(models.Model):
         string="Drill Time (hours)",
         compute="_compute_drill_elapsed_hours",
         store=True,
+        precompute=True,
         aggregator="avg",
         help="From the start of the drill to its reconciliation.",
     )
@@ -528,6 +529,7 @@ class LotRecall(models.Model):
         [("running", "Running"), ("passed", "Passed"), ("failed", "Failed")],
         compute="_compute_drill_result",
         store=True,
+        precompute=True,
         help="Passed: reconciled within the target time with the mass balance within the "
         "tolerance.",
     )
@@ -580,7 +582,10 @@ class LotRecall(models.Model):
         help="The company's mass balance tolerance when the balance was computed.",
     )
     balance_passed = fields.Boolean(
-        string="Mass Balance Passed", compute="_compute_balance_passed", store=True
+        string="Mass Balance Passed",
+        compute="_compute_balance_passed",
+        store=True,
+        precompute=True,
     )
     contact_count = fields.Integer(string="Customers Checked", compute="_compute_contact_check")
     contact_unreachable_count = fields.Integer(
@@ -675,7 +680,9 @@ class LotRecall(models.Model):
     @api.depends("lot_ids.product_id", "affected_lot_ids.product_id")
     def _compute_product_ids(self):
         for recall in self:
-            recall.product_ids = (recall.lot_ids | recall.affected_lot_ids).product_id
+            # Of the thousands of affected lots, only the product is read.
+            lots = (recall.lot_ids | recall.affected_lot_ids).with_context(prefetch_fields=False)
+            recall.product_ids = lots.product_id
 
     @api.depends("product_ids.categ_id")
     def _compute_product_categ_ids(self):
@@ -814,7 +821,7 @@ class LotRecall(models.Model):
                      WHERE rel.recall_id = r.id AND q.company_id = r.company_id
                        AND q.quantity > 0 AND l.usage IN ('internal', 'transit'))"""
             ),
-            "active": SQL("(r.state IN %s AND NOT r.is_mock)", ACTIVE_STATES),
+            "active": self._active_real_condition("r"),
         }
 
     def _cockpit_flush(self):
@@ -1036,15 +1043,17 @@ class LotRecall(models.Model):
         for recall in self:
             if recall.state not in ACTIVE_STATES:
                 raise UserError(self.env._("Trace the recall before quarantining its stock."))
-            quants = self.env["stock.quant"].search(recall._stock_held_domain())
-            lots = quants.lot_id.filtered(lambda lot: not lot.quarantined)
+            # One query for thousands of lots; of their fields, only the name is read.
+            lots = self.env["stock.lot"].search(
+                [("quant_ids", "any", recall._stock_held_domain()), ("quarantined", "=", False)]
+            )
             lots._quarantine(self.env._("Quarantined by recall %(recall)s.", recall=recall.name))
             recall._message_log(
                 body=Markup("<p>%s</p>")
                 % self.env._(
                     "Quarantined %(count)s lots held in stock: %(lots)s",
                     count=len(lots),
-                    lots=", ".join(lots.mapped("name")) or "-",
+                    lots=", ".join(lots.with_context(prefetch_fields=False).mapped("name")) or "-",
                 )
             )
         return True
@@ -1229,6 +1238,17 @@ class LotRecall(models.Model):
         return self.state in ACTIVE_STATES and not self.is_mock
 
     @api.model
+    def _active_real_condition(self, alias):
+        """:meth:`_is_active_real` as an SQL condition on the recall ``alias``, for the
+        set-based queries (the lots' flag after a trace, the cockpit)."""
+        return SQL(
+            "(%s IN %s AND NOT %s)",
+            SQL.identifier(alias, "state"),
+            ACTIVE_STATES,
+            SQL.identifier(alias, "is_mock"),
+        )
+
+    @api.model
     def _check_recall_manager(self):
         """Refuse callers who are not Recall Managers: the one manager check of the addon."""
         if not self.env.su and not self.env.user.has_group("lot_recall.group_recall_manager"):
@@ -1354,19 +1374,21 @@ class LotRecall(models.Model):
                     ]
                 )
             )._lot_recall_touch()
-        before = self._line_rows()
         had_trace = bool(self.trace_date)
+        before = self._line_rows() if had_trace else {}
         recall = self.sudo()
         # The trace's rows, written once: every report and export reads them, never the engine.
         # A re-trace that finds the same rows leaves them alone.
-        if _line_key(result["deliveries"]) != set(before.values()):
+        if not had_trace or _line_key(result["deliveries"]) != set(before.values()):
             self._replace_rows("lot.recall.line", LINE_COLUMNS, result["deliveries"])
         upstream = self._upstream_rows(affected_ids)
         for model, columns, rows in (
             ("lot.recall.lot", LOT_COLUMNS, result["lots"]),
             ("lot.recall.upstream", UPSTREAM_COLUMNS, upstream),
         ):
-            if _row_key(rows, columns) != _row_key(self._stored_rows(model, columns), columns):
+            if not had_trace or _row_key(rows, columns) != _row_key(
+                self._stored_rows(model, columns), columns
+            ):
                 self._replace_rows(model, columns, rows)
         self.invalidate_recordset(["line_ids", "trace_lot_ids", "upstream_ids"])
         values = {"trace_date": fields.Datetime.now(), "trace_duration_ms": duration_ms}
@@ -1375,11 +1397,11 @@ class LotRecall(models.Model):
         # for a re-trace that found the same.
         if self.state == "draft":
             values["state"] = "traced"
-        if set(affected_ids) != set(recall.affected_lot_ids._ids):
-            values["affected_lot_ids"] = [fields.Command.set(affected_ids)]
         if not self.is_mock:
             values["balance_outdated"] = True
         recall.write(values)
+        if set(affected_ids) != set(recall.affected_lot_ids._ids):
+            self._replace_affected_lots(affected_ids)
         after = {row["move_line_id"]: row for row in result["deliveries"]}
         self._sync_notices(before, after)
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
@@ -1391,6 +1413,44 @@ class LotRecall(models.Model):
             # balance (as long again as all of those for 100 lots): the scheduled action
             # computes it just after this transaction.
             self.env.ref("lot_recall.ir_cron_lot_recall_balance")._trigger()
+
+    def _replace_affected_lots(self, lot_ids):
+        """Make ``lot_ids`` this recall's affected lots (``affected_lot_ids``) in one DELETE
+        and one INSERT ... SELECT: ``Command.set`` of thousands of lots quoted each pair of ids
+        in Python. The ORM is then told what its own write tells it: caches invalidated, the
+        recall's dependent fields and ``is_recalled`` of the lots that enter or leave it marked
+        to recompute (written with the quarantine's flag, if any, in the same flush).
+
+        :param lot_ids: ids of ``stock.lot``, the lots of the trace's ``lot.recall.lot`` rows
+        """
+        self.ensure_one()
+        old = set(self.affected_lot_ids._ids)
+        new = set(lot_ids)
+        self.modified(["affected_lot_ids"], before=True)
+        self.flush_recordset(["affected_lot_ids"])
+        if old - new:
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM lot_recall_affected_lot_rel WHERE recall_id = %s"
+                    " AND lot_id = ANY(%s)",
+                    self.id,
+                    list(old - new),
+                )
+            )
+        if new - old:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO lot_recall_affected_lot_rel (recall_id, lot_id)"
+                    " SELECT %s, unnest(%s::int[])",
+                    self.id,
+                    list(new - old),
+                )
+            )
+        changed = self.env["stock.lot"].browse(old ^ new)
+        self.invalidate_recordset(["affected_lot_ids"])
+        changed.invalidate_recordset(["recall_ids"])
+        self.modified(["affected_lot_ids"])
+        changed.modified(["recall_ids"])
 
     def _upstream_rows(self, affected_ids):
         """The supplier receipts behind the affected lots ``affected_ids`` (one step back),
@@ -1534,14 +1594,13 @@ class LotRecall(models.Model):
             SQL(
                 """
                 INSERT INTO lot_recall_notice (
-                    recall_id, company_id, partner_id, tier, state, reminder_count,
+                    recall_id, partner_id, tier, state, reminder_count,
                     create_uid, create_date, write_uid, write_date)
-                SELECT %(recall)s, %(company)s, partner_id, 1, 'pending', 0,
+                SELECT %(recall)s, partner_id, 1, 'pending', 0,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM unnest(%(partners)s) AS partner_id
                 """,
                 recall=self.id,
-                company=self.company_id.id,
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
                 partners=partners.ids,

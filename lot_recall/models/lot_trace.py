@@ -113,11 +113,20 @@ class LotTrace(models.AbstractModel):
     def _execute_without_jit(self, query):
         """The one value of the one row ``query`` returns, run with PostgreSQL's JIT off: the
         planner's cost estimates of a recursive walk are far too high on large tables, enough
-        to trigger JIT compilation, which then costs more than the whole walk."""
-        [[jit]] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
-        self.env.cr.execute(SQL("SELECT set_config('jit', 'off', true)"))
-        [[result]] = self.env.execute_query(query)
-        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        to trigger JIT compilation, which then costs more than the whole walk.
+
+        Two round trips: the setting is read and turned off in one statement (the row of the
+        materialized CTE, read first, is projected with ``set_config``), and put back by
+        ``query``'s own statement, planned (and JIT decided) with it off."""
+        [[jit, _off]] = self.env.execute_query(
+            SQL(
+                "WITH previous AS MATERIALIZED (SELECT current_setting('jit') AS jit)"
+                " SELECT jit, set_config('jit', 'off', true) FROM previous"
+            )
+        )
+        [[result, _restored]] = self.env.execute_query(
+            SQL("SELECT result, set_config('jit', %s, true) FROM (%s) AS query(result)", jit, query)
+        )
         return result
 
     @api.model

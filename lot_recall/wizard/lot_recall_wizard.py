@@ -48,6 +48,7 @@ class LotRecallWizard(models.TransientModel):
         string="Recall From",
         compute="_compute_intake",
         store=True,
+        precompute=True,
         readonly=False,
         help="Recall the lots selected, the lots a supplier's recall notice names, or every "
         "lot of a dye lot.",
