@@ -38,7 +38,8 @@ class LotRecallAcceptedMail(models.Model):
                 mail_id,
             )
         )
-        cr.commit()
+        # Its own transaction: the record must outlive a crash of the sending one.
+        cr.commit()  # pylint: disable=invalid-commit
 
     def _accepted_ids(self, cr, mail_ids):
         """Which of the emails ``mail_ids`` were accepted, as ``cr`` sees it now."""
@@ -60,4 +61,4 @@ class LotRecallAcceptedMail(models.Model):
                 "AND mail.state = 'outgoing')"
             )
         )
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit

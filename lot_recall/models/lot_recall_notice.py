@@ -341,7 +341,7 @@ class LotRecallNotice(models.Model):
         if auto_commit:
             # The emails and their PDFs exist before the first one goes: after a crash, the
             # accepted ones are found again (lot.recall.accepted.mail), not prepared anew.
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         mails.send(auto_commit=auto_commit)
         return left
 

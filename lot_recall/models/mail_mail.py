@@ -130,6 +130,8 @@ class MailMail(models.Model):
         as much as the rest of Odoo's work on an email. Each email the SMTP server accepted is
         recorded at once in a transaction of its own (``lot.recall.accepted.mail``): after a
         crash before the commit, the next run records it as sent instead of sending it again.
+
+        :return: True
         """
         auto_commit = kwargs["auto_commit"] is True
         # Usually prepared with their PDFs already (lot.recall.notice._send_batch).
@@ -137,9 +139,7 @@ class MailMail(models.Model):
         pdfs = self._lot_recall_render_batch() if without_pdf else {}
         accepted_log = self.env["lot.recall.accepted.mail"]
         with contextlib.ExitStack() as stack:
-            log_cr = (
-                stack.enter_context(self.env.registry.cursor()) if auto_commit else self.env.cr
-            )
+            log_cr = stack.enter_context(self.env.registry.cursor()) if auto_commit else self.env.cr
             mails = self._lot_recall_lock()
             # Read once locked: a run that crashed no longer holds them.
             accepted = accepted_log._accepted_ids(log_cr, mails.ids)
@@ -162,14 +162,16 @@ class MailMail(models.Model):
                 if auto_commit and mail.state == "sent":
                     accepted_log._record(log_cr, mail.id)
             if auto_commit:
-                self.env.cr.commit()
+                # The mail queue's own way (Odoo commits after each email): once a batch here.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
                 accepted_log._clean(log_cr)
+        return True
 
     def _lot_recall_record_accepted(self):
         """This email was accepted by the SMTP server in a run whose transaction was lost
         before its commit: record it as sent, as Odoo does, without sending it again."""
         self.ensure_one()
-        _logger.info("Mail %s was accepted before a crash: recorded as sent, not sent again", self.id)
+        _logger.info("Mail %s accepted before a crash: recorded as sent, not sent again", self.id)
         self.write({"state": "sent", "failure_reason": False})
         self._postprocess_sent_message(success_pids=list(self.recipient_ids))
 
