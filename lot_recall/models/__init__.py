@@ -5,6 +5,7 @@ from . import (
     lot_expiry_digest_line,
     lot_genealogy,
     lot_recall,
+    lot_recall_accepted_mail,
     lot_recall_acknowledgment,
     lot_recall_balance,
     lot_recall_balance_location,

@@ -263,6 +263,70 @@ class TestMailQueueConcurrency(TransactionCase):
         states = self._committed(lambda env: env["mail.mail"].browse(mail_ids).mapped("state"))
         self.assertEqual(states, ["sent"] * count)
 
+    def test_email_accepted_before_a_crash_is_not_sent_again(self):
+        """A run of the queue crashed after the SMTP server accepted an email and before its
+        batch was committed: the email is still outgoing, and recorded as accepted. The next
+        run records it as sent and sends only the other one."""
+        with LocalSmtpServer() as server:
+
+            def create(env):
+                mail_server = env["ir.mail_server"].create(
+                    {
+                        "name": "Crash SMTP",
+                        "smtp_host": "127.0.0.1",
+                        "smtp_port": server.port,
+                        "smtp_encryption": "none",
+                    }
+                )
+                mails = env["mail.mail"].create(
+                    [
+                        {
+                            "subject": f"Notice {index}",
+                            "body_html": "<p>Recall</p>",
+                            "email_from": "quality@example.com",
+                            "email_to": f"crashed{index}@example.com",
+                            "model": "lot.recall.notice",
+                            "res_id": 0,
+                            "mail_server_id": mail_server.id,
+                        }
+                        for index in range(2)
+                    ]
+                )
+                # What the crashed run left: its own transaction recorded the first accepted.
+                env["lot.recall.accepted.mail"]._record(env.cr, mails[0].id)
+                return mail_server.id, mails.ids
+
+            server_id, mail_ids = self._committed(create)
+
+            def cleanup(env):
+                env["mail.mail"].browse(mail_ids).exists().unlink()
+                env["ir.mail_server"].browse(server_id).unlink()
+
+            self.addCleanup(self._committed, cleanup)
+            errors = []
+
+            def run():
+                try:
+                    self._committed(lambda env: env["mail.mail"].process_email_queue(ids=mail_ids))
+                except Exception as error:  # reported by the main thread
+                    errors.append(error)
+
+            # A thread of its own, as the mail queue's: it commits as it goes.
+            with patch.object(modules.module, "current_test", False):
+                queue = threading.Thread(target=run)
+                queue.start()
+                queue.join(60)
+            self.assertFalse(errors)
+            received = [rcpt[0] for rcpt, _message in server.messages]
+        self.assertEqual(received, ["crashed1@example.com"])
+
+        def outcome(env):
+            accepted = env["lot.recall.accepted.mail"].search([("mail_id", "in", mail_ids)])
+            return env["mail.mail"].browse(mail_ids).mapped("state"), len(accepted)
+
+        # Both sent; once committed, what was accepted is forgotten.
+        self.assertEqual(self._committed(outcome), (["sent", "sent"], 0))
+
 
 @tagged("post_install", "-at_install")
 class TestNoticeLocking(TransactionCase):
