@@ -11,9 +11,9 @@ summary), a re-trace with no change, the engine alone (``lot.trace._trace``;
 ``engine_both_ways``: then ``_trace_upstream`` of the lots it found, as a recall's trace does)
 and Odoo's ``stock.lot._find_delivery_ids_by_lot()`` (not for 1000 lots). Medians of 5 timed
 runs after 3 warm-up runs (Odoo's method: after one), each rolled back, the tables the creation
-writes vacuumed before each run; with each *Create Recall*, its ratio to the engine's time on
-the same lots (``engine_ratio``, ``engine_both_ways_ratio``) and the peak growth of this
-process's resident memory during its runs (``rss_growth_mib``).
+writes vacuumed before each measurement; with each *Create Recall*, its ratio to the engine's
+time on the same lots (``engine_ratio``, ``engine_both_ways_ratio``) and the peak growth of
+this process's resident memory during its runs (``rss_growth_mib``).
 Writes ``benchmarks/results/recall_creation_<size>.json``.
 
 The re-trace is measured as in use, in its own transaction on a recall created and committed
@@ -70,12 +70,14 @@ WRITTEN_TABLES = ("stock_lot", "mail_message", "mail_followers", "ir_cron_trigge
 
 
 def vacuum(dbname):
-    """VACUUM the tables a recall's creation writes, in ``dbname``.
+    """VACUUM the tables a recall's creation writes, in ``dbname``: before each measurement.
 
-    Each timed run is rolled back, and leaves its rows dead in those tables: thousands of
-    notices, lines and messages for the hot lot. Without it each run met the previous runs'
-    dead rows in the indexes (the hot lot's runs grew from 0.7 s to 1.1 s within one
-    measurement); in use, one recall is created and autovacuum cleans the tables.
+    Each run is rolled back, and leaves its rows dead in those tables: thousands of notices,
+    lines and messages for the hot lot. The dead rows of earlier measurements slowed the later
+    ones (in a profiling session, repeated creations of the hot lot grew from 0.7 s to 1.1 s),
+    where a database in use is cleaned by autovacuum. Not before each run: a run just after a
+    VACUUM was slower still (the hot lot 1.0 s, 100 lots 0.4 s: its statistics and pages just
+    rewritten), which a worker in steady state does not meet at each click either.
     """
     with db_connect(dbname).cursor() as cr:
         cr._cnx.autocommit = True
@@ -106,6 +108,7 @@ class RecallBench(Bench):
         }
 
     def vacuum(self):
+        self.cr.rollback()
         vacuum(self.cr.dbname)
 
     def wizard(self, lot_ids, **values):
@@ -140,13 +143,13 @@ class RecallBench(Bench):
         for label, lot_ids in self.lot_sets().items():
             recall_id = self.create_recall(lot_ids)
             self.cr.commit()
+            self.vacuum()
             self.measure(
                 "retrace_no_change",
                 label,
                 self.retrace(recall_id),
                 own_transaction=True,
                 warmups=WARMUPS,
-                before_run=self.vacuum,
             )
             # The lot sets overlap: cancelled, so that the next set's recall is not refused.
             self.env["lot.recall"].browse(recall_id).action_cancel()
@@ -166,6 +169,7 @@ class RecallBench(Bench):
             self.measure(
                 "wizard_preview", label, lambda ids=lot_ids: self.preview(ids), warmups=WARMUPS
             )
+            self.vacuum()
             before = reset_peak_rss()
             self.measure(
                 "wizard_create",
@@ -173,7 +177,6 @@ class RecallBench(Bench):
                 lambda ids=lot_ids: self.create_recall(ids),
                 own_transaction=True,
                 warmups=WARMUPS,
-                before_run=self.vacuum,
             )
             create = self.timings["wizard_create"][label]
             # Peak resident memory during the runs (one recall created at a time, each rolled
