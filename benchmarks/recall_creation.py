@@ -27,6 +27,8 @@ the foreign keys of the rows this transaction wrote when it updates them.)
 import argparse
 import json
 import os
+import statistics
+import time
 
 from common import DB_PREFIX, MARKER_PARAM, default_conf, environment, rss_kib, start_odoo
 from run_benchmark import Bench, save
@@ -87,6 +89,20 @@ def vacuum(dbname):
         )
         tables = [row[0] for row in cr.fetchall()] + list(WRITTEN_TABLES)
         cr.execute(SQL("VACUUM %s", SQL(", ").join(SQL.identifier(table) for table in tables)))
+
+
+def cpu_gauge_ms():
+    """Milliseconds this machine takes for a fixed pure-Python loop (median of 3): the same
+    loop took 510 to 800 ms on the shared virtual machine of benchmarks/README.md from one
+    quarter of an hour to the next, and every timing here moves with it."""
+    samples = []
+    for _run in range(3):
+        start = time.perf_counter()
+        total = 0
+        for number in range(5_000_000):
+            total += number * number
+        samples.append(time.perf_counter() - start)
+    return round(statistics.median(samples) * 1000)
 
 
 def reset_peak_rss():
@@ -199,6 +215,7 @@ def main(argv=None):
     config.parse_config(["-c", args.conf, "--log-level", "warn"])
     # The copy first: CREATE DATABASE ... TEMPLATE needs the dataset without connections.
     copy_database(db, copy)
+    gauge_before = cpu_gauge_ms()
     registry = start_odoo(args.conf, db)
     with environment(registry) as env:
         info = json.loads(env["ir.config_parameter"].sudo().get_param(MARKER_PARAM))
@@ -220,6 +237,7 @@ def main(argv=None):
         "command": ".cache/venv/bin/python benchmarks/recall_creation.py --size "
         + args.size.upper(),
         "load_average": os.getloadavg(),
+        "cpu_gauge_ms": {"before": gauge_before, "after": cpu_gauge_ms()},
         "timings": bench.timings,
     }
     print(json.dumps(output, indent=2))
