@@ -13,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 from odoo.tools.pdf import PdfReader, PdfWriter
 
-from ..tools import lock_rows, may_commit, selection_label, short_error
+from ..tools import lock_ids, may_commit, selection_label, short_error
 from .lot_recall import ACTIVE_STATES
 from .lot_recall_consignee import ConsigneeRowsError
 
@@ -351,25 +351,9 @@ class LotRecallNotice(models.Model):
         the transaction. A notice changed by another transaction since this one started (an
         acknowledgment, a reminder) cannot be locked by it: left out, the others are taken."""
         self.flush_recordset()
-        ids = self._lock_queued_ids(self.ids)
-        if ids is None:  # one of them changed: take the others one by one
-            ids = []
-            for notice_id in self.ids:
-                ids += self._lock_queued_ids([notice_id]) or []
+        ids = lock_ids(self, SQL("queued"))
         self.invalidate_recordset()
         return self.browse(ids)
-
-    def _lock_queued_ids(self, ids):
-        """Lock the rows ``ids`` still queued (skipping rows locked by others): their ids, or
-        ``None`` when one was changed since this transaction's snapshot."""
-        return lock_rows(
-            self.env.cr,
-            SQL(
-                "SELECT id FROM lot_recall_notice WHERE id = ANY(%s) AND queued "
-                "ORDER BY id FOR UPDATE SKIP LOCKED",
-                ids,
-            ),
-        )
 
     def _prepare_mails(self):
         """The emails of these notices from the notice template, in one batch; a notice whose

@@ -11,7 +11,7 @@ import time
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, config, split_every
 
-from ..tools import lock_rows, short_error
+from ..tools import lock_ids, short_error
 
 _logger = logging.getLogger(__name__)
 
@@ -243,9 +243,7 @@ class MailMail(models.Model):
             failure on a row updated since our snapshot: someone else sent it)
         """
         self.flush_recordset()
-        ids = self._lot_recall_lock_ids(self.ids)
-        if ids is None:  # one of them changed: take the others one by one
-            ids = [mail_id for mail_id in self.ids if self._lot_recall_lock_ids([mail_id])]
+        ids = lock_ids(self, SQL("state = 'outgoing'"))
         if len(ids) < len(self):
             _logger.info(
                 "Mails %s skipped: sent or being sent by another run of the queue",
@@ -255,18 +253,6 @@ class MailMail(models.Model):
         self.invalidate_recordset()
         locked = set(ids)
         return self.filtered(lambda mail: mail.id in locked)
-
-    def _lot_recall_lock_ids(self, ids):
-        """Lock the rows ``ids`` still outgoing (skipping rows locked by others): their ids, or
-        ``None`` when one was changed since this transaction's snapshot."""
-        return lock_rows(
-            self.env.cr,
-            SQL(
-                "SELECT id FROM mail_mail WHERE id = ANY(%s) AND state = 'outgoing' "
-                "ORDER BY id FOR UPDATE SKIP LOCKED",
-                ids,
-            ),
-        )
 
     def _lot_recall_attach_pdf(self, pdf=None):
         """Attach its PDF notice to this recall notice email: ``pdf`` when rendered already

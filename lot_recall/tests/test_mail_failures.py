@@ -204,62 +204,75 @@ class TestMailQueueConcurrency(TransactionCase):
             cr.transaction = api.Transaction(self.registry)
             return function(api.Environment(cr, SUPERUSER_ID, {}))
 
+    def _committed_notice_mails(self, server, name, addresses, before_commit=None):
+        """Notice emails to ``addresses`` through the local SMTP ``server``, committed (and
+        removed at the end of the test); ``before_commit(env, mails)`` runs in the same
+        transaction. The model is what matters: no notice behind them, no PDF to render."""
+
+        def create(env):
+            mail_server = env["ir.mail_server"].create(
+                {
+                    "name": name,
+                    "smtp_host": "127.0.0.1",
+                    "smtp_port": server.port,
+                    "smtp_encryption": "none",
+                }
+            )
+            mails = env["mail.mail"].create(
+                [
+                    {
+                        "subject": f"Notice {index}",
+                        "body_html": "<p>Recall</p>",
+                        "email_from": "quality@example.com",
+                        "email_to": address,
+                        "model": "lot.recall.notice",
+                        "res_id": 0,
+                        "mail_server_id": mail_server.id,
+                    }
+                    for index, address in enumerate(addresses)
+                ]
+            )
+            if before_commit:
+                before_commit(env, mails)
+            return mail_server.id, mails.ids
+
+        server_id, mail_ids = self._committed(create)
+
+        def cleanup(env):
+            env["mail.mail"].browse(mail_ids).exists().unlink()
+            env["ir.mail_server"].browse(server_id).unlink()
+
+        self.addCleanup(self._committed, cleanup)
+        return mail_ids
+
+    def _run_queues(self, mail_ids, count):
+        """Run the mail queue on ``mail_ids`` in ``count`` threads of their own at once, as the
+        scheduled action does (each commits as it goes); fails on any error of theirs."""
+        errors = []
+
+        def run():
+            try:
+                self._committed(lambda env: env["mail.mail"].process_email_queue(ids=mail_ids))
+            except Exception as error:  # reported by the main thread
+                errors.append(error)
+
+        with patch.object(modules.module, "current_test", False):
+            runs = [threading.Thread(target=run) for _run in range(count)]
+            for thread in runs:
+                thread.start()
+            for thread in runs:
+                thread.join(60)
+        self.assertFalse(errors)
+
     def test_concurrent_queue_runs_send_each_notice_once(self):
         count = 6
+        addresses = [f"customer{index}@example.com" for index in range(count)]
         with LocalSmtpServer() as server:
             server.handler.delay = 0.3  # a slow server: the runs overlap on every email
-
-            def create(env):
-                mail_server = env["ir.mail_server"].create(
-                    {
-                        "name": "Concurrency SMTP",
-                        "smtp_host": "127.0.0.1",
-                        "smtp_port": server.port,
-                        "smtp_encryption": "none",
-                    }
-                )
-                # Notice emails (the model is what matters; no notice behind: no PDF to render).
-                mails = env["mail.mail"].create(
-                    [
-                        {
-                            "subject": f"Notice {index}",
-                            "body_html": "<p>Recall</p>",
-                            "email_from": "quality@example.com",
-                            "email_to": f"customer{index}@example.com",
-                            "model": "lot.recall.notice",
-                            "res_id": 0,
-                            "mail_server_id": mail_server.id,
-                        }
-                        for index in range(count)
-                    ]
-                )
-                return mail_server.id, mails.ids
-
-            server_id, mail_ids = self._committed(create)
-
-            def cleanup(env):
-                env["mail.mail"].browse(mail_ids).exists().unlink()
-                env["ir.mail_server"].browse(server_id).unlink()
-
-            self.addCleanup(self._committed, cleanup)
-
-            errors = []
-
-            def run():
-                try:
-                    self._committed(lambda env: env["mail.mail"].process_email_queue(ids=mail_ids))
-                except Exception as error:  # reported by the main thread
-                    errors.append(error)
-
-            with patch.object(modules.module, "current_test", False):
-                runs = [threading.Thread(target=run) for _run in range(3)]
-                for thread in runs:
-                    thread.start()
-                for thread in runs:
-                    thread.join(60)
-            self.assertFalse(errors)
+            mail_ids = self._committed_notice_mails(server, "Concurrency SMTP", addresses)
+            self._run_queues(mail_ids, 3)
             received = sorted(rcpt[0] for rcpt, _message in server.messages)
-        self.assertEqual(received, sorted(f"customer{index}@example.com" for index in range(count)))
+        self.assertEqual(received, sorted(addresses))
         states = self._committed(lambda env: env["mail.mail"].browse(mail_ids).mapped("state"))
         self.assertEqual(states, ["sent"] * count)
 
@@ -267,56 +280,19 @@ class TestMailQueueConcurrency(TransactionCase):
         """A run of the queue crashed after the SMTP server accepted an email and before its
         batch was committed: the email is still outgoing, and recorded as accepted. The next
         run records it as sent and sends only the other one."""
+
+        def crashed_run(env, mails):
+            # What the crashed run left: its own transaction recorded the first accepted.
+            env["lot.recall.accepted.mail"]._record(env.cr, mails[0].id)
+
         with LocalSmtpServer() as server:
-
-            def create(env):
-                mail_server = env["ir.mail_server"].create(
-                    {
-                        "name": "Crash SMTP",
-                        "smtp_host": "127.0.0.1",
-                        "smtp_port": server.port,
-                        "smtp_encryption": "none",
-                    }
-                )
-                mails = env["mail.mail"].create(
-                    [
-                        {
-                            "subject": f"Notice {index}",
-                            "body_html": "<p>Recall</p>",
-                            "email_from": "quality@example.com",
-                            "email_to": f"crashed{index}@example.com",
-                            "model": "lot.recall.notice",
-                            "res_id": 0,
-                            "mail_server_id": mail_server.id,
-                        }
-                        for index in range(2)
-                    ]
-                )
-                # What the crashed run left: its own transaction recorded the first accepted.
-                env["lot.recall.accepted.mail"]._record(env.cr, mails[0].id)
-                return mail_server.id, mails.ids
-
-            server_id, mail_ids = self._committed(create)
-
-            def cleanup(env):
-                env["mail.mail"].browse(mail_ids).exists().unlink()
-                env["ir.mail_server"].browse(server_id).unlink()
-
-            self.addCleanup(self._committed, cleanup)
-            errors = []
-
-            def run():
-                try:
-                    self._committed(lambda env: env["mail.mail"].process_email_queue(ids=mail_ids))
-                except Exception as error:  # reported by the main thread
-                    errors.append(error)
-
-            # A thread of its own, as the mail queue's: it commits as it goes.
-            with patch.object(modules.module, "current_test", False):
-                queue = threading.Thread(target=run)
-                queue.start()
-                queue.join(60)
-            self.assertFalse(errors)
+            mail_ids = self._committed_notice_mails(
+                server,
+                "Crash SMTP",
+                ["crashed0@example.com", "crashed1@example.com"],
+                before_commit=crashed_run,
+            )
+            self._run_queues(mail_ids, 1)
             received = [rcpt[0] for rcpt, _message in server.messages]
         self.assertEqual(received, ["crashed1@example.com"])
 

@@ -8,6 +8,8 @@ import threading
 import psycopg2.errors
 import pytz
 
+from odoo.tools import SQL
+
 
 def selection_label(record, fname, value=None):
     """The label of a selection value of ``record`` in the user's language: its current value
@@ -52,3 +54,26 @@ def lock_rows(cr, query):
             return [row[0] for row in cr.fetchall()]
     except psycopg2.errors.SerializationFailure:
         return None
+
+
+def lock_ids(records, condition):
+    """Lock the rows of ``records`` that meet ``condition`` (SQL on their table) until the end
+    of the transaction, skipping the rows others hold: the ids locked, in id order. When one of
+    the rows was changed since this transaction's snapshot, the others are locked one by one
+    (that one is left out, see :func:`lock_rows`)."""
+
+    def lock(ids):
+        return lock_rows(
+            records.env.cr,
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) AND %s ORDER BY id FOR UPDATE SKIP LOCKED",
+                SQL.identifier(records._table),
+                ids,
+                condition,
+            ),
+        )
+
+    ids = lock(list(records.ids))
+    if ids is None:
+        ids = [record_id for record_id in records.ids if lock([record_id])]
+    return ids
