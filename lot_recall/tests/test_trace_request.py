@@ -450,14 +450,17 @@ class TestTraceRequest(LotRecallCase, HttpCase):
 
     def test_from_lot_and_from_recall(self):
         action = self.lot.with_user(self.recall_user).action_open_trace_request()
-        today = fields.Date.context_today(self.env["lot.trace.request"])
         self.assertEqual(action["res_model"], "lot.trace.request")
         self.assertEqual(action["context"]["default_lot_ids"], self.lot.ids)
-        form = Form(
+        requests = (
             self.env["lot.trace.request"]
             .with_user(self.recall_user)
             .with_context(**action["context"])
         )
+        # The user's today (their time zone, as the form's defaults): between 23:00 and
+        # midnight UTC, the administrator's is already tomorrow.
+        today = fields.Date.context_today(requests)
+        form = Form(requests)
         self.assertEqual(form.date_from, today)
         self.assertEqual(form.date_to, today)
         request = form.save()
