@@ -821,7 +821,7 @@ class LotRecall(models.Model):
                      WHERE rel.recall_id = r.id AND q.company_id = r.company_id
                        AND q.quantity > 0 AND l.usage IN ('internal', 'transit'))"""
             ),
-            "active": self._active_real_condition("r"),
+            "active": SQL("(r.state IN %s AND NOT r.is_mock)", ACTIVE_STATES),
         }
 
     def _cockpit_flush(self):
@@ -1237,18 +1237,6 @@ class LotRecall(models.Model):
         self.ensure_one()
         return self.state in ACTIVE_STATES and not self.is_mock
 
-    @api.model
-    def _active_real_condition(self, alias):
-        """:meth:`_is_active_real` as an SQL condition on the recall ``alias``, for the
-        set-based queries (the lots' flag after a trace, the cockpit)."""
-        return SQL(
-            "(%s IN %s AND NOT %s)",
-            SQL.identifier(alias, "state"),
-            ACTIVE_STATES,
-            SQL.identifier(alias, "is_mock"),
-        )
-
-    @api.model
     def _check_recall_manager(self):
         """Refuse callers who are not Recall Managers: the one manager check of the addon."""
         if not self.env.su and not self.env.user.has_group("lot_recall.group_recall_manager"):
@@ -1400,8 +1388,7 @@ class LotRecall(models.Model):
         if not self.is_mock:
             values["balance_outdated"] = True
         recall.write(values)
-        if set(affected_ids) != set(recall.affected_lot_ids._ids):
-            self._replace_affected_lots(affected_ids)
+        self._replace_affected_lots(affected_ids)
         after = {row["move_line_id"]: row for row in result["deliveries"]}
         self._sync_notices(before, after)
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
@@ -1421,11 +1408,15 @@ class LotRecall(models.Model):
         recall's dependent fields and ``is_recalled`` of the lots that enter or leave it marked
         to recompute (written with the quarantine's flag, if any, in the same flush).
 
+        Nothing is written when they are already those.
+
         :param lot_ids: ids of ``stock.lot``, the lots of the trace's ``lot.recall.lot`` rows
         """
         self.ensure_one()
         old = set(self.affected_lot_ids._ids)
         new = set(lot_ids)
+        if old == new:
+            return
         self.modified(["affected_lot_ids"], before=True)
         self.flush_recordset(["affected_lot_ids"])
         if old - new:
