@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, config, float_compare, float_repr
 
-from ..tools import selection_label
+from ..tools import selection_label, trigger_cron
 from .lot_recall_balance import BALANCE_COLUMNS
 from .lot_recall_balance_location import BALANCE_LOCATION_COLUMNS
 from .lot_recall_contact import CONTACT_COLUMNS
@@ -1044,8 +1044,9 @@ class LotRecall(models.Model):
             if recall.state not in ACTIVE_STATES:
                 raise UserError(self.env._("Trace the recall before quarantining its stock."))
             # One query for thousands of lots; of their fields, only the name is read.
-            lots = self.env["stock.lot"].search(
-                [("quant_ids", "any", recall._stock_held_domain()), ("quarantined", "=", False)]
+            lots = self.env["stock.lot"].search_fetch(
+                [("quant_ids", "any", recall._stock_held_domain()), ("quarantined", "=", False)],
+                ["name"],
             )
             lots._quarantine(self.env._("Quarantined by recall %(recall)s.", recall=recall.name))
             recall._message_log(
@@ -1053,7 +1054,7 @@ class LotRecall(models.Model):
                 % self.env._(
                     "Quarantined %(count)s lots held in stock: %(lots)s",
                     count=len(lots),
-                    lots=", ".join(lots.with_context(prefetch_fields=False).mapped("name")) or "-",
+                    lots=", ".join(lots.mapped("name")) or "-",
                 )
             )
         return True
@@ -1367,8 +1368,11 @@ class LotRecall(models.Model):
         recall = self.sudo()
         # The trace's rows, written once: every report and export reads them, never the engine.
         # A re-trace that finds the same rows leaves them alone.
+        # A first trace has no rows to replace: only the trace writes them.
         if not had_trace or _line_key(result["deliveries"]) != set(before.values()):
-            self._replace_rows("lot.recall.line", LINE_COLUMNS, result["deliveries"])
+            self._replace_rows(
+                "lot.recall.line", LINE_COLUMNS, result["deliveries"], replace=had_trace
+            )
         upstream = self._upstream_rows(affected_ids)
         for model, columns, rows in (
             ("lot.recall.lot", LOT_COLUMNS, result["lots"]),
@@ -1377,7 +1381,7 @@ class LotRecall(models.Model):
             if not had_trace or _row_key(rows, columns) != _row_key(
                 self._stored_rows(model, columns), columns
             ):
-                self._replace_rows(model, columns, rows)
+                self._replace_rows(model, columns, rows, replace=had_trace)
         self.invalidate_recordset(["line_ids", "trace_lot_ids", "upstream_ids"])
         values = {"trace_date": fields.Datetime.now(), "trace_duration_ms": duration_ms}
         # The state and the affected lots are written only when they change: writing them
@@ -1390,7 +1394,7 @@ class LotRecall(models.Model):
         recall.write(values)
         self._replace_affected_lots(affected_ids)
         after = {row["move_line_id"]: row for row in result["deliveries"]}
-        self._sync_notices(before, after)
+        self._sync_notices(before, after, first_trace=not had_trace)
         self._post_trace_summary(before, after, had_trace, duration_ms, len(affected_ids))
         if self.is_mock:
             # A drill is scored on its mass balance: computed with its trace.
@@ -1399,7 +1403,7 @@ class LotRecall(models.Model):
             # A real recall's manager waits for its lines, notices and quarantine, not for its
             # balance (as long again as all of those for 100 lots): the scheduled action
             # computes it just after this transaction.
-            self.env.ref("lot_recall.ir_cron_lot_recall_balance")._trigger()
+            trigger_cron(self.env, "lot_recall.ir_cron_lot_recall_balance")
 
     def _replace_affected_lots(self, lot_ids):
         """Make ``lot_ids`` this recall's affected lots (``affected_lot_ids``) in one DELETE
@@ -1480,7 +1484,7 @@ class LotRecall(models.Model):
             )
         )
 
-    def _replace_rows(self, model, columns, rows):
+    def _replace_rows(self, model, columns, rows, replace=True):
         """Replace this recall's rows of ``model`` (a table with ``recall_id``, whose company
         is the recall's) by ``rows`` (dicts of the trace): one DELETE and one INSERT from the
         rows as JSON, then the ORM cache of ``model`` is invalidated. Thousands of rows through
@@ -1488,12 +1492,14 @@ class LotRecall(models.Model):
         maintain.
 
         :param columns: {column: SQL type} of the values taken from each row
+        :param replace: False when the recall has no such rows yet (its first trace): no DELETE
         """
         self.ensure_one()
         records = self.env[model]
         records.flush_model()
         table = SQL.identifier(records._table)
-        self.env.cr.execute(SQL("DELETE FROM %s WHERE recall_id = %s", table, self.id))
+        if replace:
+            self.env.cr.execute(SQL("DELETE FROM %s WHERE recall_id = %s", table, self.id))
         if rows:
             # The rows' own columns, then those set once for the whole INSERT.
             fixed = {"recall_id": self.id}
@@ -1525,13 +1531,21 @@ class LotRecall(models.Model):
             )
         records.invalidate_model()
 
-    def _sync_notices(self, before, after):
+    def _sync_notices(self, before, after, first_trace=False):
         """One notice per customer reached; notices never sent (nor acknowledged) are dropped
         with their customer, the others are kept for the record. A customer already notified
         who received a delivery the previous trace did not know of is notified again (its
         notice goes back to pending).
+
+        :param first_trace: the recall's first trace, which finds no notice (only the trace
+            writes them): nothing is read
         """
         self.ensure_one()
+        customer_ids = {row["partner_id"] for row in after.values() if row["partner_id"]}
+        if first_trace:
+            self._create_notices(self.env["res.partner"].browse(customer_ids))
+            self._update_ack_progress(counts={self.id: (len(customer_ids), 0)})
+            return
         self.env["lot.recall.notice"].flush_model()
         self.env["lot.recall.acknowledgment"].flush_model()
         notices = self.env.execute_query_dict(
@@ -1542,7 +1556,6 @@ class LotRecall(models.Model):
                 self.id,
             )
         )
-        customer_ids = {row["partner_id"] for row in after.values() if row["partner_id"]}
         Notice = self.env["lot.recall.notice"].sudo()
         Notice.browse(
             row["id"]
@@ -2228,15 +2241,18 @@ class LotRecall(models.Model):
 
     # -- Cockpit ------------------------------------------------------------------------------
 
-    def _update_ack_progress(self):
+    def _update_ack_progress(self, counts=None):
         """Write the acknowledgment progress of these real recalls from their customers'
         notices (tier 1, one query): none, some or all acknowledged, and when the last one was
         (cleared when a customer is added or notified again). Asked by the code that
         acknowledges or changes notices. Second-tier consignees have their own figures
-        (:meth:`_compute_tier_figures`)."""
-        self.env["lot.recall.notice"].flush_model(["recall_id", "state", "tier"])
-        counts = {}
-        if self.ids:
+        (:meth:`_compute_tier_figures`).
+
+        :param counts: {recall id: (notices, acknowledged)} when the caller knows them (a
+            first trace): then nothing is read
+        """
+        if counts is None and self.ids:
+            self.env["lot.recall.notice"].flush_model(["recall_id", "state", "tier"])
             counts = {
                 recall_id: (total, acknowledged)
                 for recall_id, total, acknowledged in self.env.execute_query(
@@ -2248,6 +2264,7 @@ class LotRecall(models.Model):
                     )
                 )
             }
+        counts = counts or {}
         now = fields.Datetime.now()
         days = {}
         for recall in self:

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
+from ..tools import trigger_cron
+
 # Moves reserved again per run of the scheduled action (each run commits).
 REASSIGN_BATCH = 50
 
@@ -74,7 +76,7 @@ class StockMove(models.Model):
         if not self:
             return
         self.sudo().write({"lot_recall_reassign": True})
-        self.env.ref("lot_recall.ir_cron_lot_recall_reassign").sudo()._trigger()
+        trigger_cron(self.env, "lot_recall.ir_cron_lot_recall_reassign")
 
     @api.model
     def _cron_lot_recall_reassign(self, batch_size=REASSIGN_BATCH):
