@@ -13,7 +13,8 @@ and Odoo's ``stock.lot._find_delivery_ids_by_lot()`` (not for 1000 lots). Median
 runs after 3 warm-up runs (Odoo's method: after one), each rolled back, the tables the creation
 writes vacuumed before each measurement; with each *Create Recall*, its ratio to the engine's
 time on the same lots (``engine_ratio``, ``engine_both_ways_ratio``) and the peak growth of
-this process's resident memory during its runs (``rss_growth_mib``).
+this process's resident memory during its runs (``rss_growth_mib``) and the SQL statements
+of one run (``queries``).
 Everything runs as the administrator (a Recall Manager) in the dataset's company, access
 rights and record rules checked, as when the user clicks. Writes
 ``benchmarks/results/recall_creation_<size>.json``.
@@ -135,6 +136,17 @@ class RecallBench(Bench):
             | values
         )
 
+    def count_queries(self, func):
+        """The SQL statements one run of ``func`` sends, in a transaction of its own rolled
+        back: unlike its time, the same from one run, and one machine, to the next."""
+        self.cr.rollback()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        count = self.cr.sql_log_count - before
+        self.cr.rollback()
+        return count
+
     def engine_both_ways(self, lot_ids):
         """The engine's whole work for a recall: the trace, then one step back from every lot
         it found (the supplier receipts behind them)."""
@@ -197,6 +209,7 @@ class RecallBench(Bench):
                 warmups=WARMUPS,
             )
             create = self.timings["wizard_create"][label]
+            create["queries"] = self.count_queries(lambda ids=lot_ids: self.create_recall(ids))
             # Peak resident memory during the runs (one recall created at a time, each rolled
             # back) above the resident memory before them.
             create["rss_growth_mib"] = round((rss_kib()[1] - before) / 1024, 1)
