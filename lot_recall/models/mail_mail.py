@@ -16,6 +16,9 @@ from ..tools import lock_ids, short_error
 _logger = logging.getLogger(__name__)
 
 NOTICE_MODEL = "lot.recall.notice"
+# Key of the transaction's precommit.data: {mail id: (failure kind, reason)} of the notice
+# emails sent whose outcome is not yet recorded on their notice.
+NOTICE_RESULTS = "lot_recall.notice_results"
 # Notices whose PDFs are rendered in one wkhtmltopdf run, and whose emails are committed
 # together: 100 simple notices render in about 1 s (a run costs about 0.25 s more than its pages).
 NOTICE_PDF_BATCH = 100
@@ -143,24 +146,30 @@ class MailMail(models.Model):
             mails = self._lot_recall_lock()
             # Read once locked: a run that crashed no longer holds them.
             accepted = accepted_log._accepted_ids(log_cr, mails.ids)
-            for mail in mails:
-                if mail.id in accepted:
-                    mail._lot_recall_record_accepted()
-                    continue
-                # Failures recorded here are committed with the batch, or by the caller (the
-                # mail queue's scheduled action commits once done, even after a lost session).
-                # A PDF attached before is never removed.
-                if mail.id in without_pdf and not mail._lot_recall_attach_pdf(
-                    pdfs.get(mail.res_id)
-                ):
-                    continue
-                try:
-                    super(MailMail, mail)._send(**{**kwargs, "auto_commit": False})
-                except smtplib.SMTPServerDisconnected as error:
-                    mail._lot_recall_record_disconnection(error)
-                    raise
-                if auto_commit and mail.state == "sent":
-                    accepted_log._record(log_cr, mail.id)
+            # What became of each email is recorded on its notice once the batch is sent, in
+            # one write per outcome (see _postprocess_sent_message), even when sending stops.
+            batch = mails.with_context(lot_recall_notice_results=True)
+            try:
+                for mail in batch:
+                    if mail.id in accepted:
+                        mail._lot_recall_record_accepted()
+                        continue
+                    # Failures recorded here are committed with the batch, or by the caller
+                    # (the mail queue's scheduled action commits once done, even after a lost
+                    # session). A PDF attached before is never removed.
+                    if mail.id in without_pdf and not mail._lot_recall_attach_pdf(
+                        pdfs.get(mail.res_id)
+                    ):
+                        continue
+                    try:
+                        super(MailMail, mail)._send(**{**kwargs, "auto_commit": False})
+                    except smtplib.SMTPServerDisconnected as error:
+                        mail._lot_recall_record_disconnection(error)
+                        raise
+                    if auto_commit and mail.state == "sent":
+                        accepted_log._record(log_cr, mail.id)
+            finally:
+                self._lot_recall_record_results()
             if auto_commit:
                 # The mail queue's own way (Odoo commits after each email): once a batch here.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -175,10 +184,13 @@ class MailMail(models.Model):
         self.write({"state": "sent", "failure_reason": False})
         self._postprocess_sent_message(success_pids=list(self.recipient_ids))
 
-    def _lot_recall_render_batch(self):
-        """The PDFs of these notice emails' notices that still need one, rendered in one run:
-        {notice id: PDF bytes}. Empty when the batch fails: each notice is then rendered alone,
-        so that a bad notice fails alone."""
+    def _lot_recall_start_render(self):
+        """Start rendering, in one wkhtmltopdf run of its own (``lot.recall.notice.
+        _start_pdf_batch``), the PDFs of these notice emails' notices that still need one.
+
+        :return: ``(notices, run)``; ``None`` when fewer than two need one, or when the batch
+            cannot be started: each notice is then rendered alone, so that a bad one fails alone
+        """
         notices = (
             self.env[NOTICE_MODEL]
             .sudo()
@@ -192,10 +204,32 @@ class MailMail(models.Model):
             .exists()
         )
         if len(notices) < 2:
-            return {}
+            return None
         try:
             with self.env.cr.savepoint():
-                return notices._render_pdf_batch()
+                return notices, notices._start_pdf_batch()
+        except MemoryError:
+            raise
+        except Exception:  # any failure: render one at a time instead
+            _logger.info(
+                "Recall notices %s: batch PDF failed, rendering one at a time",
+                notices.ids,
+                exc_info=True,
+            )
+            return None
+
+    def _lot_recall_render_batch(self, rendering=None):
+        """The PDFs of these notice emails' notices that still need one, rendered in one run
+        (``rendering``: the run started by ``_lot_recall_start_render``, else started now):
+        {notice id: PDF bytes}. Empty when the batch fails: each notice is then rendered alone,
+        so that a bad notice fails alone."""
+        if rendering is None:
+            rendering = self._lot_recall_start_render()
+        if not rendering:
+            return {}
+        notices, run = rendering
+        try:
+            return notices._split_pdf_batch(run.result())
         except MemoryError:
             raise
         except Exception:  # any failure: render one at a time instead
@@ -205,13 +239,20 @@ class MailMail(models.Model):
                 exc_info=True,
             )
             return {}
+        finally:
+            run.cancel()
 
-    def _lot_recall_attach_pdfs(self):
-        """Attach its PDF notice to each of these recall notice emails that has none: rendered
-        in one run, or one at a time when the batch fails. An email whose PDF cannot be rendered
-        is marked failed (``exception``), and its notice with it."""
-        pdfs = self._lot_recall_render_batch()
-        rendered = self.sudo().filtered(lambda mail: mail.res_id in pdfs)
+    def _lot_recall_attach_pdfs(self, rendering=None):
+        """Attach its PDF notice to each of these recall notice emails still waiting without
+        one: rendered in one run (``rendering``: the run started by ``_lot_recall_start_render``,
+        else started now), or one at a time when the batch fails. An email whose PDF cannot be
+        rendered is marked failed (``exception``), and its notice with it.
+
+        The emails are locked first: a run started before the emails were last committed may
+        end after another sender took them (sent, or attached their PDF already)."""
+        pdfs = self._lot_recall_render_batch(rendering)
+        mails = self._lot_recall_lock().sudo().filtered(lambda mail: not mail.attachment_ids)
+        rendered = mails.filtered(lambda mail: mail.res_id in pdfs)
         notices = self.env[NOTICE_MODEL].sudo().browse(rendered.mapped("res_id"))
         attachments = (
             self.env["ir.attachment"]
@@ -231,7 +272,7 @@ class MailMail(models.Model):
         )
         for mail, attachment in zip(rendered, attachments, strict=True):
             mail.attachment_ids = [fields.Command.link(attachment.id)]
-        for mail in self - rendered:
+        for mail in mails - rendered:
             mail._lot_recall_attach_pdf()
 
     def _lot_recall_lock(self):
@@ -320,10 +361,11 @@ class MailMail(models.Model):
         mails = self.sudo()
         notice_mails = mails.filtered(lambda mail: mail.model == NOTICE_MODEL)
         if notice_mails:
-            notices = self.env[NOTICE_MODEL].sudo().search([("mail_id", "in", notice_mails.ids)])
+            results = self.env.cr.precommit.data.setdefault(NOTICE_RESULTS, {})
             for mail in notice_mails:
-                kind, reason = mail._lot_recall_failure(failure_type, failure_reason)
-                notices._on_mail_result(mail, failure_kind=kind, failure_reason=reason)
+                results[mail.id] = mail._lot_recall_failure(failure_type, failure_reason)
+            if not self.env.context.get("lot_recall_notice_results"):
+                notice_mails._lot_recall_record_results()
         # Expiry digests (no model): the lots they list count as announced once accepted, even
         # if one of several recipients' addresses was invalid.
         accepted = mails.filtered(
@@ -334,6 +376,20 @@ class MailMail(models.Model):
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
+
+    def _lot_recall_record_results(self):
+        """Record on their notices what became of the emails sent since the last time
+        (``_postprocess_sent_message`` keeps it in the transaction's ``precommit.data``): one
+        write per outcome for a whole batch, not one per email."""
+        results = self.env.cr.precommit.data.pop(NOTICE_RESULTS, {})
+        if not results:
+            return
+        notices = self.env[NOTICE_MODEL].sudo().search([("mail_id", "in", list(results))])
+        by_outcome = {}
+        for notice in notices:
+            by_outcome.setdefault(results[notice.mail_id.id], []).append(notice.id)
+        for (kind, reason), notice_ids in by_outcome.items():
+            notices.browse(notice_ids)._record_result(failure_kind=kind, failure_reason=reason)
 
     def _lot_recall_failure(self, failure_type, failure_reason):
         """Why this email failed, for a recall manager: ``(kind, reason)``.
