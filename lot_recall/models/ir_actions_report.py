@@ -42,12 +42,19 @@ class WkhtmltopdfRun:
         self.pdf_path = pdf_path
         self.temporary_files = temporary_files
         self.temp_session = temp_session
+        self.output = None
+
+    def wait(self):
+        """Wait until wkhtmltopdf is done."""
+        if self.output is None:
+            self.output = self.process.communicate()
 
     def result(self):
         """The PDF, once wkhtmltopdf is done; raises ``UserError`` when it failed, with Odoo's
         message (``ir.actions.report._run_wkhtmltopdf``)."""
         try:
-            _out, err = self.process.communicate()
+            self.wait()
+            _out, err = self.output
             if self.process.returncode not in (0, 1):
                 if self.process.returncode == -11:
                     message = self.env._(
@@ -194,7 +201,12 @@ class IrActionsReport(models.Model):
         except BaseException:
             WkhtmltopdfRun(self.env, None, None, temporary_files, temp_session)._clean()
             raise
-        return WkhtmltopdfRun(self.env, process, pdf_path, temporary_files, temp_session)
+        run = WkhtmltopdfRun(self.env, process, pdf_path, temporary_files, temp_session)
+        if self.env.registry.in_test_mode():
+            # The HTTP requests of a test (wkhtmltopdf's, for the report's assets) run on the
+            # test's own transaction: not while the test goes on, as Odoo's run waits.
+            run.wait()
+        return run
 
     def _build_wkhtmltopdf_args(self, *args, **kwargs):
         command_args = super()._build_wkhtmltopdf_args(*args, **kwargs)

@@ -601,28 +601,25 @@ class LotRecallNotice(models.Model):
 
     def _record_result(self, failure_kind=False, failure_reason=False):
         """These notices left the send queue: sent, or failed with ``failure_reason``."""
-        notices = self.sudo().with_context(mail_notrack=not failure_kind)
-        if failure_kind:
-            notices.write(
-                {
-                    "queued": False,
+        for notice in self:
+            if failure_kind:
+                values = {
                     "state": "failed",
                     "failure_kind": failure_kind,
                     "failure_reason": failure_reason,
                 }
-            )
-        else:
-            # The email itself is in the notice's chatter: no tracking message besides.
-            acknowledged = notices.filtered(lambda notice: notice.state == "acknowledged")
-            acknowledged.write({"queued": False})
-            (notices - acknowledged).write(
-                {
-                    "queued": False,
+            elif notice.state != "acknowledged":
+                values = {
                     "state": "sent",
                     "sent_date": fields.Datetime.now(),
                     "failure_kind": False,
                     "failure_reason": False,
                 }
+            else:
+                values = {}
+            # Sent: the email itself is in the notice's chatter, no tracking message besides.
+            notice.sudo().with_context(mail_notrack=not failure_kind).write(
+                {"queued": False, **values}
             )
         if failure_kind == "customer":
             self._schedule_calls()

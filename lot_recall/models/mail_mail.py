@@ -16,9 +16,6 @@ from ..tools import lock_ids, short_error
 _logger = logging.getLogger(__name__)
 
 NOTICE_MODEL = "lot.recall.notice"
-# Key of the transaction's precommit.data: {mail id: (failure kind, reason)} of the notice
-# emails sent whose outcome is not yet recorded on their notice.
-NOTICE_RESULTS = "lot_recall.notice_results"
 # Notices whose PDFs are rendered in one wkhtmltopdf run, and whose emails are committed
 # together: 100 simple notices render in about 1 s (a run costs about 0.25 s more than its pages).
 NOTICE_PDF_BATCH = 100
@@ -146,30 +143,24 @@ class MailMail(models.Model):
             mails = self._lot_recall_lock()
             # Read once locked: a run that crashed no longer holds them.
             accepted = accepted_log._accepted_ids(log_cr, mails.ids)
-            # What became of each email is recorded on its notice once the batch is sent, in
-            # one write per outcome (see _postprocess_sent_message), even when sending stops.
-            batch = mails.with_context(lot_recall_notice_results=True)
-            try:
-                for mail in batch:
-                    if mail.id in accepted:
-                        mail._lot_recall_record_accepted()
-                        continue
-                    # Failures recorded here are committed with the batch, or by the caller
-                    # (the mail queue's scheduled action commits once done, even after a lost
-                    # session). A PDF attached before is never removed.
-                    if mail.id in without_pdf and not mail._lot_recall_attach_pdf(
-                        pdfs.get(mail.res_id)
-                    ):
-                        continue
-                    try:
-                        super(MailMail, mail)._send(**{**kwargs, "auto_commit": False})
-                    except smtplib.SMTPServerDisconnected as error:
-                        mail._lot_recall_record_disconnection(error)
-                        raise
-                    if auto_commit and mail.state == "sent":
-                        accepted_log._record(log_cr, mail.id)
-            finally:
-                self._lot_recall_record_results()
+            for mail in mails:
+                if mail.id in accepted:
+                    mail._lot_recall_record_accepted()
+                    continue
+                # Failures recorded here are committed with the batch, or by the caller (the
+                # mail queue's scheduled action commits once done, even after a lost session).
+                # A PDF attached before is never removed.
+                if mail.id in without_pdf and not mail._lot_recall_attach_pdf(
+                    pdfs.get(mail.res_id)
+                ):
+                    continue
+                try:
+                    super(MailMail, mail)._send(**{**kwargs, "auto_commit": False})
+                except smtplib.SMTPServerDisconnected as error:
+                    mail._lot_recall_record_disconnection(error)
+                    raise
+                if auto_commit and mail.state == "sent":
+                    accepted_log._record(log_cr, mail.id)
             if auto_commit:
                 # The mail queue's own way (Odoo commits after each email): once a batch here.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -361,11 +352,10 @@ class MailMail(models.Model):
         mails = self.sudo()
         notice_mails = mails.filtered(lambda mail: mail.model == NOTICE_MODEL)
         if notice_mails:
-            results = self.env.cr.precommit.data.setdefault(NOTICE_RESULTS, {})
+            notices = self.env[NOTICE_MODEL].sudo().search([("mail_id", "in", notice_mails.ids)])
             for mail in notice_mails:
-                results[mail.id] = mail._lot_recall_failure(failure_type, failure_reason)
-            if not self.env.context.get("lot_recall_notice_results"):
-                notice_mails._lot_recall_record_results()
+                kind, reason = mail._lot_recall_failure(failure_type, failure_reason)
+                notices._on_mail_result(mail, failure_kind=kind, failure_reason=reason)
         # Expiry digests (no model): the lots they list count as announced once accepted, even
         # if one of several recipients' addresses was invalid.
         accepted = mails.filtered(
@@ -376,20 +366,6 @@ class MailMail(models.Model):
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
-
-    def _lot_recall_record_results(self):
-        """Record on their notices what became of the emails sent since the last time
-        (``_postprocess_sent_message`` keeps it in the transaction's ``precommit.data``): one
-        write per outcome for a whole batch, not one per email."""
-        results = self.env.cr.precommit.data.pop(NOTICE_RESULTS, {})
-        if not results:
-            return
-        notices = self.env[NOTICE_MODEL].sudo().search([("mail_id", "in", list(results))])
-        by_outcome = {}
-        for notice in notices:
-            by_outcome.setdefault(results[notice.mail_id.id], []).append(notice.id)
-        for (kind, reason), notice_ids in by_outcome.items():
-            notices.browse(notice_ids)._record_result(failure_kind=kind, failure_reason=reason)
 
     def _lot_recall_failure(self, failure_type, failure_reason):
         """Why this email failed, for a recall manager: ``(kind, reason)``.
