@@ -92,8 +92,6 @@ class WkhtmltopdfRun:
         for path in self.temporary_files:
             try:
                 os.unlink(path)
-            except FileNotFoundError:
-                pass  # removed already (result() then cancel())
             except OSError:
                 _logger.error("Error when trying to remove file %s", path)
         self.temporary_files = []
