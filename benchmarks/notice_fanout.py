@@ -20,6 +20,7 @@ channel ``root.lot_recall`` at capacity N: the notices are sent by N jobs at a t
 """
 
 import argparse
+import datetime
 import json
 import os
 import subprocess
@@ -28,6 +29,7 @@ import time
 import urllib.request
 
 from common import DB_PREFIX, default_conf, odoo_command, serve, stop
+from recall_creation import cpu_gauge_ms
 from run_benchmark import SmtpSink, save
 
 
@@ -198,6 +200,8 @@ def main(argv=None):
                 stdout=subprocess.DEVNULL,
             )
         lot_ids, customers = lots_reaching(db, args.customers)
+        gauge_before = cpu_gauge_ms()
+        started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         with SmtpSink() as sink:
             prepare(db, sink.port, args.port)
             server, url = start_server(args.conf, db, args.port, log, jobs=args.jobs)
@@ -206,11 +210,15 @@ def main(argv=None):
                 "queue_job_jobs_at_a_time": args.jobs,
                 "lots": len(lot_ids),
                 "customers_reached_by_lots": customers,
+                "started_at_utc": started_at,
                 **measure(server, url, db, lot_ids, sink, args.timeout),
+                "load_average_after": os.getloadavg(),
             }
     finally:
         stop(server, log)
         subprocess.run(["dropdb", "--if-exists", db], check=False)
+    # Every timing here moves with the machine's speed (see recall_creation.py).
+    result["cpu_gauge_ms"] = {"before": gauge_before, "after": cpu_gauge_ms()}
     print(json.dumps(result, indent=2))
     name = f"notice_fanout_{args.size.lower()}" + (f"_jobs{args.jobs}" if args.jobs else "")
     print(f"written {save(result, name)}")

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, config, format_date
 from odoo.tools.pdf import PdfReader, PdfWriter
 
 from ..tools import lock_ids, may_commit, selection_label, short_error
@@ -302,24 +302,42 @@ class LotRecallNotice(models.Model):
     def _send_queued(self, deadline):
         """Send the queued notices, a batch at a time, until ``deadline`` (a ``time.time()``):
         run by the mail queue. What is left is handed over to its next run, triggered at once.
+
+        The PDFs of a batch are rendered by wkhtmltopdf in a process of its own while the emails
+        of the batch before are sent (a second core does it meanwhile): the next batch is taken
+        and its emails prepared before the current one is sent, and their PDFs are attached
+        once it is (committed in between, their emails wait without a PDF: whoever sends one
+        renders it then).
         """
         auto_commit = may_commit()
-        sent = self.browse()
+        taken = self.browse()
+        ready = self.env["mail.mail"]  # the emails of the batch before, with their PDFs
         while True:
             batch = self.sudo().search(
-                [("queued", "=", True), ("id", "not in", sent.ids)],
+                [("queued", "=", True), ("id", "not in", taken.ids)],
                 limit=NOTICE_BATCH,
                 order="id",
             )
-            if not batch:
-                return
-            if time.time() > deadline:
+            if batch and time.time() > deadline:
                 self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+                batch = self.browse()
+            if not batch:
+                ready.send(auto_commit=auto_commit)
                 return
-            if batch._send_batch(auto_commit=auto_commit):
+            taken |= batch
+            left, mails, rendering = batch._prepare_batch()
+            if left:
                 # Some were being written by someone else: the next run takes them.
                 self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
-            sent |= batch
+            try:
+                ready.send(auto_commit=auto_commit)
+                mails._lot_recall_attach_pdfs(rendering)
+            finally:
+                if rendering:
+                    rendering[1].cancel()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            ready = mails
 
     def _send_batch(self, auto_commit=False):
         """Prepare and send the emails of these queued notices: one email each from the notice
@@ -332,19 +350,30 @@ class LotRecallNotice(models.Model):
         :return: the notices of these that are still queued and could not be taken now (locked
             or changed by another transaction since this one started): to be sent later
         """
-        notices = self.sudo()._lock_queued()
-        left = (self - notices).sudo().filtered("queued")
-        if not notices:
-            return left
-        to_prepare = notices.filtered(lambda notice: notice.mail_id.state != "outgoing")
-        mails = to_prepare._prepare_mails() | (notices - to_prepare).mail_id
-        mails._lot_recall_attach_pdfs()
+        left, mails, rendering = self._prepare_batch()
+        mails._lot_recall_attach_pdfs(rendering)
         if auto_commit:
             # The emails and their PDFs exist before the first one goes: after a crash, the
             # accepted ones are found again (lot.recall.accepted.mail), not prepared anew.
             self.env.cr.commit()  # pylint: disable=invalid-commit
         mails.send(auto_commit=auto_commit)
         return left
+
+    def _prepare_batch(self):
+        """Take these queued notices that no one else is sending (under row locks), prepare
+        their emails, and start rendering their PDFs in one wkhtmltopdf run of its own.
+
+        :return: ``(left, mails, rendering)``: the notices still queued that could not be taken
+            now, the emails to send (those prepared before included), and the PDF run started
+            (``mail.mail._lot_recall_start_render``: give it to ``_lot_recall_attach_pdfs``)
+        """
+        notices = self.sudo()._lock_queued()
+        left = (self - notices).sudo().filtered("queued")
+        if not notices:
+            return left, self.env["mail.mail"].sudo(), None
+        to_prepare = notices.filtered(lambda notice: notice.mail_id.state != "outgoing")
+        mails = to_prepare._prepare_mails() | (notices - to_prepare).mail_id
+        return left, mails, mails._lot_recall_start_render()
 
     def _lock_queued(self):
         """These notices, still queued, that no one else is sending: locked until the end of
@@ -489,28 +518,58 @@ class LotRecallNotice(models.Model):
 
     def _render_pdf_batch(self):
         """The PDF notices of these notices rendered in ONE wkhtmltopdf run, then split into one
-        PDF per notice: {notice id: PDF bytes}.
+        PDF per notice: {notice id: PDF bytes} (see ``_start_pdf_batch``)."""
+        return self._split_pdf_batch(self._start_pdf_batch().result())
 
-        The report prints the notices one after the other in a single document (Debian's
-        wkhtmltopdf takes one input document), each on new pages and each ending with its own
-        acknowledgment link (``/lot_recall/notice/<id>?``), which wkhtmltopdf writes as a link
-        annotation of its page: a notice's pages are those up to the page linking to it (reading
-        annotations is cheap; extracting the text of the pages is not). Odoo's own split reads
-        PDF outlines, which unpatched wkhtmltopdf does not write; when every notice is one page,
-        Odoo has split it page by page already, and that is used as it is. Raises
-        ``ValueError`` when the pages cannot be told apart, so that the caller renders the
-        notices one at a time.
+    def _start_pdf_batch(self):
+        """Start rendering the PDF notices of these notices in ONE wkhtmltopdf run, in a process
+        of its own: Odoo's ``_render_qweb_pdf`` up to its wkhtmltopdf run (the same HTML, the
+        same command), which is left running while this process goes on, and without the merge
+        and split of its result by Odoo (``_split_pdf_batch`` splits it).
+
+        :return: the run (``ir_actions_report.WkhtmltopdfRun``): its ``result()`` is the PDF of
+            the batch, to give to ``_split_pdf_batch``
+        :raise ValueError: when Odoo would render HTML instead (in tests, unless
+            ``force_report_rendering``), so that the caller renders the notices one at a time
         """
+        if (config["test_enable"] or config["test_file"]) and not self.env.context.get(
+            "force_report_rendering"
+        ):
+            raise ValueError("The notices would be rendered as HTML, not as a PDF")
         reports = self.env["ir.actions.report"].sudo()
-        report_name = self.env.ref("lot_recall.action_report_recall_notice").report_name
-        # Odoo's rendering without the merge of its streams into one PDF that _render_qweb_pdf
-        # does: we would only split it again.
-        streams, report_type = reports._pre_render_qweb_pdf(report_name, res_ids=self.ids)
-        if report_type != "pdf":
-            raise ValueError("The notices were rendered as HTML, not as a PDF")
-        if set(streams) == set(self.ids):
-            return {notice_id: data["stream"].getvalue() for notice_id, data in streams.items()}
-        reader = PdfReader(streams[False]["stream"], strict=False)
+        if reports.get_wkhtmltopdf_state() == "install":
+            raise UserError(
+                self.env._("Unable to find Wkhtmltopdf on this system. The PDF can not be created.")
+            )
+        report = self.env.ref("lot_recall.action_report_recall_notice").sudo()
+        # As Odoo does: no debug mode (one assets bundle), WebP images as JPEG.
+        reports = reports.with_context(debug=False, webp_as_jpg=True)
+        html = reports._render_qweb_html(report.id, self.ids, data={"report_type": "pdf"})[0]
+        bodies, _ids, header, footer, paperformat_args = report.with_context(
+            debug=False
+        )._prepare_html(html, report_model=report.model)
+        return reports._lot_recall_start_wkhtmltopdf(
+            bodies,
+            report_ref=report.id,
+            header=header,
+            footer=footer,
+            landscape=self.env.context.get("landscape"),
+            specific_paperformat_args=paperformat_args,
+            set_viewport_size=self.env.context.get("set_viewport_size"),
+        )
+
+    def _split_pdf_batch(self, pdf):
+        """Split ``pdf``, these notices printed one after the other in one run, into one PDF per
+        notice: {notice id: PDF bytes}.
+
+        The report prints each notice on new pages, each ending with its own acknowledgment link
+        (``/lot_recall/notice/<id>?``), which wkhtmltopdf writes as a link annotation of its
+        page: a notice's pages are those up to the page linking to it (reading annotations is
+        cheap; extracting the text of the pages is not). Odoo's own split reads PDF outlines,
+        which unpatched wkhtmltopdf does not write. Raises ``ValueError`` when the pages cannot
+        be told apart, so that the caller renders the notices one at a time.
+        """
+        reader = PdfReader(io.BytesIO(pdf), strict=False)
         pdfs, pages, remaining = {}, [], list(self.ids)
         for page in reader.pages:
             pages.append(page)

@@ -175,10 +175,13 @@ class MailMail(models.Model):
         self.write({"state": "sent", "failure_reason": False})
         self._postprocess_sent_message(success_pids=list(self.recipient_ids))
 
-    def _lot_recall_render_batch(self):
-        """The PDFs of these notice emails' notices that still need one, rendered in one run:
-        {notice id: PDF bytes}. Empty when the batch fails: each notice is then rendered alone,
-        so that a bad notice fails alone."""
+    def _lot_recall_start_render(self):
+        """Start rendering, in one wkhtmltopdf run of its own (``lot.recall.notice.
+        _start_pdf_batch``), the PDFs of these notice emails' notices that still need one.
+
+        :return: ``(notices, run)``; ``None`` when fewer than two need one, or when the batch
+            cannot be started: each notice is then rendered alone, so that a bad one fails alone
+        """
         notices = (
             self.env[NOTICE_MODEL]
             .sudo()
@@ -192,10 +195,32 @@ class MailMail(models.Model):
             .exists()
         )
         if len(notices) < 2:
-            return {}
+            return None
         try:
             with self.env.cr.savepoint():
-                return notices._render_pdf_batch()
+                return notices, notices._start_pdf_batch()
+        except MemoryError:
+            raise
+        except Exception:  # any failure: render one at a time instead
+            _logger.info(
+                "Recall notices %s: batch PDF failed, rendering one at a time",
+                notices.ids,
+                exc_info=True,
+            )
+            return None
+
+    def _lot_recall_render_batch(self, rendering=None):
+        """The PDFs of these notice emails' notices that still need one, rendered in one run
+        (``rendering``: the run started by ``_lot_recall_start_render``, else started now):
+        {notice id: PDF bytes}. Empty when the batch fails: each notice is then rendered alone,
+        so that a bad notice fails alone."""
+        if rendering is None:
+            rendering = self._lot_recall_start_render()
+        if not rendering:
+            return {}
+        notices, run = rendering
+        try:
+            return notices._split_pdf_batch(run.result())
         except MemoryError:
             raise
         except Exception:  # any failure: render one at a time instead
@@ -205,13 +230,20 @@ class MailMail(models.Model):
                 exc_info=True,
             )
             return {}
+        finally:
+            run.cancel()
 
-    def _lot_recall_attach_pdfs(self):
-        """Attach its PDF notice to each of these recall notice emails that has none: rendered
-        in one run, or one at a time when the batch fails. An email whose PDF cannot be rendered
-        is marked failed (``exception``), and its notice with it."""
-        pdfs = self._lot_recall_render_batch()
-        rendered = self.sudo().filtered(lambda mail: mail.res_id in pdfs)
+    def _lot_recall_attach_pdfs(self, rendering=None):
+        """Attach its PDF notice to each of these recall notice emails still waiting without
+        one: rendered in one run (``rendering``: the run started by ``_lot_recall_start_render``,
+        else started now), or one at a time when the batch fails. An email whose PDF cannot be
+        rendered is marked failed (``exception``), and its notice with it.
+
+        The emails are locked first: a run started before the emails were last committed may
+        end after another sender took them (sent, or attached their PDF already)."""
+        pdfs = self._lot_recall_render_batch(rendering)
+        mails = self._lot_recall_lock().sudo().filtered(lambda mail: not mail.attachment_ids)
+        rendered = mails.filtered(lambda mail: mail.res_id in pdfs)
         notices = self.env[NOTICE_MODEL].sudo().browse(rendered.mapped("res_id"))
         attachments = (
             self.env["ir.attachment"]
@@ -231,7 +263,7 @@ class MailMail(models.Model):
         )
         for mail, attachment in zip(rendered, attachments, strict=True):
             mail.attachment_ids = [fields.Command.link(attachment.id)]
-        for mail in self - rendered:
+        for mail in mails - rendered:
             mail._lot_recall_attach_pdf()
 
     def _lot_recall_lock(self):

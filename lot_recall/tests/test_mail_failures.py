@@ -11,8 +11,10 @@ from odoo import SUPERUSER_ID, api, modules
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import TransactionCase
 
+from ..models import lot_recall_notice
 from .common import NoticeCase
 from .smtp_server import LocalSmtpServer, closed_port
+from .test_notice_print import pdf_pages
 
 MAIL_LOGGER = "odoo.addons.mail.models.mail_mail"
 OUR_LOGGER = "odoo.addons.lot_recall.models.mail_mail"
@@ -68,6 +70,40 @@ class TestMailFailures(NoticeCase, HttpCase):
         self.assertEqual([rcpt for rcpt, _message in server.messages], [["beta@example.com"]])
         self.assertEqual(len(list(server.messages[0][1].iter_attachments())), 1)
         self.assertEqual((notice_b.state, notice_b.failure_kind), ("sent", False))
+
+    def test_batches_render_while_the_batch_before_is_sent(self):
+        """The queue takes the next batch of notices, prepares its emails and starts its PDFs
+        (one wkhtmltopdf run of its own) before it sends the batch before; once sent, it attaches
+        them: each email carries its own notice, each sent once. (In a test, the run is waited
+        for at once: wkhtmltopdf's requests for the assets share the test's transaction.)"""
+        lot = self._receive(self.flour, "MF-BATCHES", 100)
+        delta, epsilon = self.env["res.partner"].create(
+            [
+                {"name": "Delta Deli", "is_company": True, "email": "delta@example.com"},
+                {"name": "Epsilon Eats", "is_company": True, "email": "epsilon@example.com"},
+            ]
+        )
+        customers = self.customer_a | self.customer_b | self.customer_c | delta | epsilon
+        for quantity, customer in enumerate(customers, start=1):
+            self._deliver(customer, self.flour, lot, quantity)
+        recall = self._recall_through_wizard(lot, quarantine=False).with_user(self.recall_manager)
+        # Batches of two: [a, b] rendered first, [c, delta] while [a, b] is sent, then [epsilon].
+        with self._smtp() as server, patch.object(lot_recall_notice, "NOTICE_BATCH", 2):
+            recall.action_send_notices()
+            self._process_queue()
+        received = [rcpt for rcpt, _message in server.messages]
+        self.assertEqual(sorted(received), sorted([customer.email] for customer in customers))
+        by_rcpt = {rcpt[0]: message for rcpt, message in server.messages}
+        for notice in recall.notice_ids:
+            [attachment] = list(by_rcpt[notice.email].iter_attachments())
+            self.assertEqual(attachment.get_content_type(), "application/pdf")
+            text = " ".join(" ".join(pdf_pages(attachment.get_content())).split())
+            self.assertIn(notice.partner_id.name, text)
+            for other in recall.notice_ids - notice:
+                self.assertNotIn(other.partner_id.name, text)
+        self.assertEqual(set(recall.notice_ids.mapped("state")), {"sent"})
+        self.assertFalse(recall.notice_ids.filtered("queued"))
+        self.assertFalse(self._outgoing())
 
     def test_email_failure_fails_that_notice_only(self):
         # The notice template, edited to print the customer's reference, fails for Beta,
