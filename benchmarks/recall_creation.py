@@ -10,11 +10,13 @@ the wizard's *Create Recall* end to end (recall traced, lines, notices, quaranti
 summary), a re-trace with no change, the engine alone (``lot.trace._trace``;
 ``engine_both_ways``: then ``_trace_upstream`` of the lots it found, as a recall's trace does)
 and Odoo's ``stock.lot._find_delivery_ids_by_lot()`` (not for 1000 lots). Medians of 5 timed
-runs after 3 warm-up runs (Odoo's method: after one), each rolled back, the tables the creation
-writes vacuumed before each measurement; with each *Create Recall*, its ratio to the engine's
-time on the same lots (``engine_ratio``, ``engine_both_ways_ratio``) and the peak growth of
-this process's resident memory during its runs (``rss_growth_mib``) and the SQL statements
-of one run (``queries``).
+runs (15 for 1 lot) after 3 warm-up runs (Odoo's method: 3 after one), each rolled back, the
+tables the creation writes vacuumed before each measurement; with each *Create Recall*, its
+ratio to the engine's time on the same lots, of the medians (``engine_ratio``,
+``engine_both_ways_ratio``) and paired (``..._paired``: the median of 5 rounds, each timing the
+engine, the engine both ways and the creation one after the other), the peak growth of this
+process's resident memory during its runs (``rss_growth_mib``) and the SQL statements of one
+run (``queries``).
 Everything runs as the administrator (a Recall Manager) in the dataset's company, access
 rights and record rules checked, as when the user clicks. Writes
 ``benchmarks/results/recall_creation_<size>.json``.
@@ -43,6 +45,12 @@ from odoo.tools import SQL, config
 # Warm-up runs before the timed ones, as in a worker that has served requests before: the
 # first runs of a process pay for caches Odoo fills once (Odoo's own method: one, it is slow).
 WARMUPS = 3
+# Timed runs of each measurement; more for the lot sets that take milliseconds, whose medians
+# one slow moment of the machine moves most.
+RUNS = 5
+RUNS_FAST = 15
+# Rounds of the paired ratios (engine, engine both ways, creation, one after the other).
+PAIRED_ROUNDS = 5
 
 
 def _server_cursor():
@@ -136,6 +144,30 @@ class RecallBench(Bench):
             | values
         )
 
+    def paired_ratios(self, lot_ids, rounds=PAIRED_ROUNDS):
+        """*Create Recall* next to the engine on the same lots, each timed in turn within a
+        round (the engine, the engine both ways, the creation in a transaction of its own): the
+        medians, over the rounds, of the creation's time divided by each engine time of its
+        round. The separate medians are measured minutes apart, and this machine's speed moves
+        within minutes: their ratio moved with it."""
+        ratios = {"engine": [], "engine_both_ways": []}
+        for _round in range(rounds):
+            times = {}
+            for name, func in (
+                ("engine", lambda: self.ours(lot_ids)),
+                ("engine_both_ways", lambda: self.engine_both_ways(lot_ids)),
+                ("create", lambda: self.create_recall(lot_ids)),
+            ):
+                self.cr.rollback()
+                self.env.invalidate_all()
+                start = time.perf_counter()
+                func()
+                times[name] = time.perf_counter() - start
+                self.cr.rollback()
+            for name, values in ratios.items():
+                values.append(times["create"] / times[name])
+        return {name: round(statistics.median(values), 1) for name, values in ratios.items()}
+
     def count_queries(self, func):
         """The SQL statements one run of ``func`` sends, in a transaction of its own rolled
         back: unlike its time, the same from one run, and one machine, to the next."""
@@ -171,6 +203,7 @@ class RecallBench(Bench):
         """The re-trace with no change of a recall of each lot set, created and committed
         first (in the copy of the dataset this bench runs on)."""
         for label, lot_ids in self.lot_sets().items():
+            runs = RUNS_FAST if label == "1 lot" else RUNS
             recall_id = self.create_recall(lot_ids)
             self.cr.commit()
             self.vacuum()
@@ -178,6 +211,7 @@ class RecallBench(Bench):
                 "retrace_no_change",
                 label,
                 self.retrace(recall_id),
+                runs=runs,
                 own_transaction=True,
                 warmups=WARMUPS,
             )
@@ -187,17 +221,25 @@ class RecallBench(Bench):
 
     def run(self):
         for label, lot_ids in self.lot_sets().items():
-            self.measure("engine", label, lambda ids=lot_ids: self.ours(ids), warmups=WARMUPS)
+            runs = RUNS_FAST if label == "1 lot" else RUNS
+            self.measure(
+                "engine", label, lambda ids=lot_ids: self.ours(ids), runs=runs, warmups=WARMUPS
+            )
             self.measure(
                 "engine_both_ways",
                 label,
                 lambda ids=lot_ids: self.engine_both_ways(ids),
+                runs=runs,
                 warmups=WARMUPS,
             )
             if label != "1000 lots":  # Odoo's method: about 80 s a run at L
                 self.measure("odoo_find", label, lambda ids=lot_ids: self.odoo_find(ids), runs=3)
             self.measure(
-                "wizard_preview", label, lambda ids=lot_ids: self.preview(ids), warmups=WARMUPS
+                "wizard_preview",
+                label,
+                lambda ids=lot_ids: self.preview(ids),
+                runs=runs,
+                warmups=WARMUPS,
             )
             self.vacuum()
             before = reset_peak_rss()
@@ -205,11 +247,15 @@ class RecallBench(Bench):
                 "wizard_create",
                 label,
                 lambda ids=lot_ids: self.create_recall(ids),
+                runs=runs,
                 own_transaction=True,
                 warmups=WARMUPS,
             )
             create = self.timings["wizard_create"][label]
             create["queries"] = self.count_queries(lambda ids=lot_ids: self.create_recall(ids))
+            paired = self.paired_ratios(lot_ids)
+            create["engine_ratio_paired"] = paired["engine"]
+            create["engine_both_ways_ratio_paired"] = paired["engine_both_ways"]
             # Peak resident memory during the runs (one recall created at a time, each rolled
             # back) above the resident memory before them.
             create["rss_growth_mib"] = round((rss_kib()[1] - before) / 1024, 1)
