@@ -36,6 +36,14 @@ def _send_deadline():
     return min(started + limit / 2, time.time() + NOTICE_SEND_SECONDS)
 
 
+def _log_batch_failure(notices):
+    """Log (with the exception being handled) that the PDFs of ``notices`` could not be rendered
+    in one run: they are rendered one at a time instead."""
+    _logger.info(
+        "Recall notices %s: batch PDF failed, rendering one at a time", notices.ids, exc_info=True
+    )
+
+
 def _smtp_error(technical):
     """(exception name, arguments) of the smtplib error Odoo wrote in ``technical``: e.g.
     ``"...\\nSMTPRecipientsRefused: {'a@b': (550, b'...')}"`` → ``("SMTPRecipientsRefused",
@@ -202,11 +210,7 @@ class MailMail(models.Model):
         except MemoryError:
             raise
         except Exception:  # any failure: render one at a time instead
-            _logger.info(
-                "Recall notices %s: batch PDF failed, rendering one at a time",
-                notices.ids,
-                exc_info=True,
-            )
+            _log_batch_failure(notices)
             return None
 
     def _lot_recall_render_batch(self, rendering=None):
@@ -224,11 +228,7 @@ class MailMail(models.Model):
         except MemoryError:
             raise
         except Exception:  # any failure: render one at a time instead
-            _logger.info(
-                "Recall notices %s: batch PDF failed, rendering one at a time",
-                notices.ids,
-                exc_info=True,
-            )
+            _log_batch_failure(notices)
             return {}
         finally:
             run.cancel()
