@@ -13,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, config, format_date
 from odoo.tools.pdf import PdfReader, PdfWriter
 
-from ..tools import lock_ids, may_commit, selection_label, short_error
+from ..tools import lock_ids, may_commit, selection_label, short_error, trigger_cron
 from .lot_recall import ACTIVE_STATES
 from .lot_recall_consignee import ConsigneeRowsError
 
@@ -296,7 +296,7 @@ class LotRecallNotice(models.Model):
     def _dispatch_queued(self):
         """Have these queued notices sent: by the mail queue, whose next run is triggered now
         (``lot_recall_queue`` sends them through job workers instead)."""
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        trigger_cron(self.env, "mail.ir_cron_mail_scheduler_action")
 
     @api.model
     def _send_queued(self, deadline):
@@ -319,7 +319,7 @@ class LotRecallNotice(models.Model):
                 order="id",
             )
             if batch and time.time() > deadline:
-                self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+                trigger_cron(self.env, "mail.ir_cron_mail_scheduler_action")
                 batch = self.browse()
             if not batch:
                 ready.send(auto_commit=auto_commit)
@@ -328,7 +328,7 @@ class LotRecallNotice(models.Model):
             left, mails, rendering = batch._prepare_batch()
             if left:
                 # Some were being written by someone else: the next run takes them.
-                self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+                trigger_cron(self.env, "mail.ir_cron_mail_scheduler_action")
             try:
                 ready.send(auto_commit=auto_commit)
                 mails._lot_recall_attach_pdfs(rendering)

@@ -11,7 +11,7 @@ import time
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, config, split_every
 
-from ..tools import lock_ids, short_error
+from ..tools import lock_ids, short_error, trigger_cron
 
 _logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class MailMail(models.Model):
         for chunk in split_every(NOTICE_PDF_BATCH, notice_mails.ids, notice_mails.sudo().browse):
             if time.time() > deadline:
                 # Leave the rest to the next run of the queue, triggered at once.
-                self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+                trigger_cron(self.env, "mail.ir_cron_mail_scheduler_action")
                 break
             chunk._lot_recall_send_notices(kwargs)
         return True
